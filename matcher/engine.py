@@ -1,0 +1,369 @@
+"""The Matcher: profiles in, ranked and explained matches out.
+
+Every profile is split into parts (its text, then each document); each part is a vector
+in one index under a stable int64 id, `key * PARTS_PER_PROFILE + part_no`. A query is
+answered in two stages: each signal nominates candidates among the profiles that pass the
+filters, then the pooled candidates are scored exactly and fused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.embedding_cache import EmbeddingCache, encode_documents_cached
+from matcher.encoders import Encoder
+from matcher.errors import DuplicateProfileError, IndexMismatchError, UnknownProfileError
+from matcher.explanations import Explanation, explain
+from matcher.filters import MatchFilters
+from matcher.index import VectorIndex, build_metadata, create_index, load_index, save_index
+from matcher.index.base import MISSING_ID, Ids
+from matcher.lexical import LexicalScorer
+from matcher.profiles import MAX_DOCUMENTS, MAX_TEXT_CHARS, Kind, Profile
+from matcher.ranking import RankingConfig, aggregate_parts, fuse
+
+PARTS_PER_PROFILE = 1024
+assert MAX_DOCUMENTS < PARTS_PER_PROFILE
+
+
+class Query(BaseModel):
+    """A need to match: free text, and the skills it names if they are known."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    skills: list[str] = Field(default_factory=list, max_length=100)
+
+
+class Match(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    profile: Profile
+    score: float
+    explanation: Explanation
+
+
+def query_for(profile: Profile) -> Query:
+    """What a profile asks for when it is itself the query: its text and its skills."""
+    text = profile.embedded_text()
+    if profile.skills:
+        text = f"{text} Skills: {'; '.join(profile.skills)}."
+    return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills)
+
+
+def profiles_checksum(profiles: Iterable[Profile]) -> str:
+    """A digest of which profiles exist and what they say; an index must agree with it."""
+    digest = hashlib.sha256()
+    for profile_id, content in sorted((p.id, p.content_hash()) for p in profiles):
+        digest.update(f"{profile_id}\t{content}\n".encode())
+    return digest.hexdigest()
+
+
+class Matcher:
+    """Holds the profiles of a network with their vectors and answers match queries."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        *,
+        config: RankingConfig | None = None,
+        backend: str = "faiss",
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.config = config or RankingConfig()
+        self.cache = cache
+        self._index: VectorIndex = create_index(backend, encoder.dimension)
+        self._profiles: dict[str, Profile] = {}
+        self._keys: dict[str, int] = {}
+        self._ids_by_key: dict[int, str] = {}
+        self._lexical: dict[Kind, tuple[list[str], LexicalScorer]] = {}
+        self._key_counter = 0
+
+    # -- the network -------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._profiles)
+
+    def __contains__(self, profile_id: object) -> bool:
+        return profile_id in self._profiles
+
+    def get(self, profile_id: str) -> Profile:
+        try:
+            return self._profiles[profile_id]
+        except KeyError:
+            raise UnknownProfileError(profile_id) from None
+
+    def profiles(self, kind: Kind | None = None) -> list[Profile]:
+        return [p for p in self._profiles.values() if kind is None or p.kind == kind]
+
+    def add(self, profiles: Sequence[Profile], *, show_progress: bool = False) -> None:
+        """Add new profiles; every part is encoded once (through the cache if there is one)."""
+        seen: set[str] = set()
+        for profile in profiles:
+            if profile.id in self._profiles or profile.id in seen:
+                raise DuplicateProfileError(profile.id)
+            seen.add(profile.id)
+        texts: list[str] = []
+        ids: list[int] = []
+        for profile in profiles:
+            key = self._keys[profile.id] if profile.id in self._keys else self._next_key()
+            self._keys[profile.id], self._ids_by_key[key] = key, profile.id
+            parts = self._parts(profile)
+            texts.extend(parts)
+            ids.extend(key * PARTS_PER_PROFILE + no for no in range(len(parts)))
+        vectors = encode_documents_cached(
+            self.encoder, texts, self.cache, show_progress=show_progress
+        )
+        self._index.add(np.asarray(ids, dtype=np.int64), vectors)
+        for profile in profiles:
+            self._profiles[profile.id] = profile
+            self._lexical.pop(profile.kind, None)
+
+    def remove(self, profile_id: str) -> Profile:
+        """Remove a profile and its vectors; its id may be added again later."""
+        profile = self.get(profile_id)
+        self._index.delete(self._part_ids(profile))
+        del self._profiles[profile_id]
+        self._lexical.pop(profile.kind, None)
+        return profile
+
+    def upsert(self, profile: Profile) -> None:
+        """Add the profile, or replace the one with its id (keeping its index key)."""
+        if profile.id in self._profiles:
+            if self._profiles[profile.id] == profile:
+                return
+            self.remove(profile.id)
+        self.add([profile])
+
+    # -- matching ----------------------------------------------------------------------
+
+    def match(
+        self,
+        query: Query,
+        *,
+        target_kind: Kind,
+        k: int = 10,
+        filters: MatchFilters | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[Match]:
+        """The k best profiles of `target_kind` that pass every filter, best first."""
+        return self.match_batch(
+            [query], target_kind=target_kind, k=k, filters=filters, exclude=exclude
+        )[0]
+
+    def match_batch(
+        self,
+        queries: Sequence[Query],
+        *,
+        target_kind: Kind,
+        k: int = 10,
+        filters: MatchFilters | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[list[Match]]:
+        """`match` for many queries at once: the model encodes them in one batch."""
+        vectors = (
+            self.encoder.encode_queries([query.text for query in queries])
+            if self.config.uses_dense and queries
+            else None
+        )
+        return [
+            self._match_one(
+                query,
+                None if vectors is None else vectors[row : row + 1],
+                target_kind=target_kind,
+                k=k,
+                filters=filters,
+                exclude=exclude,
+            )
+            for row, query in enumerate(queries)
+        ]
+
+    def _match_one(
+        self,
+        query: Query,
+        query_vector: np.ndarray | None,
+        *,
+        target_kind: Kind,
+        k: int,
+        filters: MatchFilters | None,
+        exclude: Iterable[str],
+    ) -> list[Match]:
+        allowed = self._allowed(target_kind, filters or MatchFilters(), set(exclude))
+        if not allowed or k <= 0:
+            return []
+        lexical_scores = self._lexical_scores(query.text, target_kind, allowed)
+        pool = self._nominate(query_vector, lexical_scores, allowed)
+        dense, best_parts = self._dense_scores(query_vector, pool)
+        lexical = np.array([lexical_scores.get(pid, 0.0) for pid in pool], dtype=np.float32)
+        if not self.config.uses_lexical:
+            final = dense
+        elif not self.config.uses_dense:
+            final = lexical
+        else:
+            final = fuse(dense, lexical, self.config)
+        order = sorted(range(len(pool)), key=lambda i: (-final[i], pool[i]))[:k]
+        return [
+            Match(
+                profile=self._profiles[pool[i]],
+                score=float(final[i]),
+                explanation=explain(
+                    profile=self._profiles[pool[i]],
+                    part_no=best_parts[i],
+                    query_text=query.text,
+                    query_skills=query.skills,
+                    score=float(final[i]),
+                    dense=float(dense[i]) if self.config.uses_dense else None,
+                    lexical=float(lexical[i]) if self.config.uses_lexical else None,
+                ),
+            )
+            for i in order
+        ]
+
+    def match_profile(
+        self,
+        profile_id: str,
+        *,
+        target_kind: Kind,
+        k: int = 10,
+        filters: MatchFilters | None = None,
+    ) -> list[Match]:
+        """Matches for a stored profile, never the profile itself."""
+        profile = self.get(profile_id)
+        return self.match(
+            query_for(profile), target_kind=target_kind, k=k, filters=filters, exclude={profile_id}
+        )
+
+    def _allowed(self, kind: Kind, filters: MatchFilters, exclude: set[str]) -> list[str]:
+        check_filters = not filters.is_empty()
+        return [
+            p.id
+            for p in self._profiles.values()
+            if p.kind == kind
+            and p.visible
+            and p.id not in exclude
+            and (not check_filters or filters.admits(p))
+        ]
+
+    def _nominate(
+        self, query_vector: np.ndarray | None, lexical: dict[str, float], allowed: list[str]
+    ) -> list[str]:
+        """Candidates from each signal: the best parts' profiles and the best lexical scores."""
+        limit = self.config.candidates
+        if len(allowed) <= limit:
+            return sorted(allowed)
+        pool: set[str] = set()
+        if query_vector is not None:
+            part_ids = self._part_ids_of(allowed)
+            _, found = self._index.search(
+                query_vector, min(len(part_ids), 4 * limit), allowed=part_ids
+            )
+            for part_id in found[0]:
+                if part_id != MISSING_ID and len(pool) < limit:
+                    pool.add(self._ids_by_key[int(part_id) // PARTS_PER_PROFILE])
+        if lexical:
+            pool.update(sorted(lexical, key=lambda pid: (-lexical[pid], pid))[:limit])
+        return sorted(pool)
+
+    def _dense_scores(
+        self, query_vector: np.ndarray | None, pool: list[str]
+    ) -> tuple[np.ndarray, list[int]]:
+        """Exact aggregated dense score and best part of every pooled profile."""
+        if query_vector is None:
+            return np.zeros(len(pool), dtype=np.float32), [0] * len(pool)
+        part_ids = self._part_ids_of(pool)
+        scores, found = self._index.search(query_vector, len(part_ids), allowed=part_ids)
+        by_profile: dict[str, list[tuple[float, int]]] = {pid: [] for pid in pool}
+        for score, part_id in zip(scores[0], found[0], strict=True):
+            if part_id != MISSING_ID:
+                key, part_no = divmod(int(part_id), PARTS_PER_PROFILE)
+                by_profile[self._ids_by_key[key]].append((float(score), part_no))
+        dense = np.zeros(len(pool), dtype=np.float32)
+        best_parts = [0] * len(pool)
+        for i, pid in enumerate(pool):
+            parts = by_profile[pid]
+            if parts:
+                dense[i] = aggregate_parts(
+                    np.array([s for s, _ in parts], dtype=np.float32), self.config
+                )
+                best_parts[i] = max(parts)[1]
+        return dense, best_parts
+
+    def _lexical_scores(self, text: str, kind: Kind, allowed: list[str]) -> dict[str, float]:
+        if not self.config.uses_lexical or self.config.lexical is None:
+            return {}
+        if kind not in self._lexical:
+            ids = [p.id for p in self.profiles(kind)]
+            texts = [" ".join(self._parts(self._profiles[pid])) for pid in ids]
+            self._lexical[kind] = (ids, LexicalScorer(texts, self.config.lexical))
+        ids, scorer = self._lexical[kind]
+        scores = dict(zip(ids, scorer.scores(text).tolist(), strict=True))
+        return {pid: scores[pid] for pid in allowed}
+
+    # -- parts and keys ----------------------------------------------------------------
+
+    def _parts(self, profile: Profile) -> list[str]:
+        return profile.parts() if self.config.use_documents else profile.parts()[:1]
+
+    def _part_ids(self, profile: Profile) -> Ids:
+        base = self._keys[profile.id] * PARTS_PER_PROFILE
+        return np.arange(base, base + len(self._parts(profile)), dtype=np.int64)
+
+    def _part_ids_of(self, profile_ids: Iterable[str]) -> Ids:
+        arrays = [self._part_ids(self._profiles[pid]) for pid in profile_ids]
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+    def _next_key(self) -> int:
+        self._key_counter += 1
+        return self._key_counter - 1
+
+    # -- persistence -------------------------------------------------------------------
+
+    def checksum(self) -> str:
+        return profiles_checksum(self._profiles.values())
+
+    def save(self, path: Path) -> None:
+        """Write the index with its metadata and the profile-key map, atomically."""
+        metadata = build_metadata(self._index, model=self.encoder.name, checksum=self.checksum())
+        ids = list(self._keys)
+        save_index(
+            path,
+            self._index,
+            metadata,
+            {
+                "profile_ids": np.array(ids, dtype=np.str_),
+                "profile_keys": np.array([self._keys[i] for i in ids], dtype=np.int64),
+            },
+        )
+
+    def restore(self, path: Path, profiles: Sequence[Profile]) -> None:
+        """Adopt a saved index for exactly these profiles, or raise IndexMismatchError."""
+        index, metadata, extras = load_index(
+            path, model=self.encoder.name, dimension=self.encoder.dimension
+        )
+        if metadata.get("checksum") != profiles_checksum(profiles):
+            raise IndexMismatchError(f"index {path} does not match the stored profiles")
+        keys = {
+            pid: int(key)
+            for pid, key in zip(
+                extras["profile_ids"].tolist(), extras["profile_keys"].tolist(), strict=True
+            )
+        }
+        by_id = {p.id: p for p in profiles}
+        if set(keys) != set(by_id):
+            raise IndexMismatchError(f"index {path} lists other profiles than the store")
+        expected = [
+            keys[pid] * PARTS_PER_PROFILE + np.arange(len(self._parts(p)), dtype=np.int64)
+            for pid, p in by_id.items()
+        ]
+        expected_ids = np.concatenate(expected) if expected else np.zeros(0, dtype=np.int64)
+        if not np.array_equal(np.sort(index.ids()), np.sort(expected_ids)):
+            raise IndexMismatchError(f"index {path} holds other vectors than its profiles need")
+        self._index, self._profiles, self._lexical = index, by_id, {}
+        self._keys = keys
+        self._ids_by_key = {key: pid for pid, key in keys.items()}
+        self._key_counter = max(self._ids_by_key, default=-1) + 1

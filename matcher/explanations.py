@@ -1,0 +1,122 @@
+"""Why a profile was matched: the score parts, its best-matching passage, shared skills.
+
+An explanation is built only for the k profiles returned, from what ranking already
+computed, so explaining costs no extra model call.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from matcher.profiles import Profile
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;|])\s+")
+_WORD = re.compile(r"\w\w+", re.UNICODE)
+SNIPPET_CHARS = 300
+
+
+class Explanation(BaseModel):
+    """The parts of a match's score and the evidence behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: float
+    dense: float | None
+    lexical: float | None
+    best_part: str
+    snippet: str
+    shared_skills: list[str]
+    shared_terms: list[str]
+
+
+def words(text: str) -> set[str]:
+    return {word.lower() for word in _WORD.findall(text)}
+
+
+def part_label(part_no: int) -> str:
+    """`text` for the profile's own text, `document N` (1-based) for its documents."""
+    return "text" if part_no == 0 else f"document {part_no}"
+
+
+def best_sentence(passage: str, query_words: set[str]) -> str:
+    """The sentence of the passage that shares most words with the query (first on ties)."""
+    sentences = [s for s in _SENTENCE_END.split(passage) if s.strip()] or [passage]
+    best = max(sentences, key=lambda sentence: len(words(sentence) & query_words))
+    return best if len(best) <= SNIPPET_CHARS else best[: SNIPPET_CHARS - 1] + "…"
+
+
+def shared_skills(query_skills: list[str], query_text: str, profile: Profile) -> list[str]:
+    """The profile's skills that the query names, as a skill or in its text."""
+    wanted = {skill.casefold() for skill in query_skills}
+    text = query_text.casefold()
+    return [
+        skill for skill in profile.skills if skill.casefold() in wanted or skill.casefold() in text
+    ]
+
+
+def explain(
+    *,
+    profile: Profile,
+    part_no: int,
+    query_text: str,
+    query_skills: list[str],
+    score: float,
+    dense: float | None,
+    lexical: float | None,
+) -> Explanation:
+    query_words = words(query_text) | words(" ".join(query_skills))
+    passage = profile.parts()[part_no]
+    profile_words = words(" ".join(profile.parts()))
+    return Explanation(
+        score=round(score, 6),
+        dense=None if dense is None else round(dense, 6),
+        lexical=None if lexical is None else round(lexical, 6),
+        best_part=part_label(part_no),
+        snippet=best_sentence(passage, query_words),
+        shared_skills=shared_skills(query_skills, query_text, profile),
+        shared_terms=sorted(query_words & profile_words - _STOP_WORDS)[:20],
+    )
+
+
+_STOP_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "our",
+        "your",
+        "their",
+        "its",
+        "into",
+        "about",
+        "will",
+        "can",
+        "who",
+        "which",
+        "what",
+        "when",
+        "where",
+        "how",
+        "all",
+        "any",
+        "not",
+        "but",
+        "you",
+        "they",
+        "them",
+        "also",
+        "more",
+        "such",
+    ]
+)

@@ -1,0 +1,71 @@
+"""Exact NumPy backend: a matrix and its ids. The oracle that FAISS results are checked against."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.index.base import MISSING_ID, Ids, Scores, Vectors, as_ids, as_vectors
+
+
+class ExactIndex:
+    backend = "exact"
+
+    def __init__(self, dimension: int) -> None:
+        self._dimension = dimension
+        self._ids: Ids = np.zeros(0, dtype=np.int64)
+        self._vectors: Vectors = np.zeros((0, dimension), dtype=np.float32)
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        ids, vectors = as_ids(ids), as_vectors(vectors, self._dimension)
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
+        if len(np.unique(ids)) != len(ids) or np.isin(ids, self._ids).any():
+            raise ValueError("ids must be new and unique")
+        self._ids = np.concatenate([self._ids, ids])
+        self._vectors = np.concatenate([self._vectors, vectors])
+
+    def delete(self, ids: Ids) -> int:
+        keep = ~np.isin(self._ids, as_ids(ids))
+        removed = int((~keep).sum())
+        self._ids, self._vectors = self._ids[keep], self._vectors[keep]
+        return removed
+
+    def search(self, queries: Vectors, k: int, *, allowed: Ids | None = None) -> tuple[Scores, Ids]:
+        queries = as_vectors(queries, self._dimension)
+        ids, vectors = self._ids, self._vectors
+        if allowed is not None:
+            mask = np.isin(ids, as_ids(allowed))
+            ids, vectors = ids[mask], vectors[mask]
+        scores_out = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids_out = np.full((len(queries), k), MISSING_ID, dtype=np.int64)
+        if len(ids) == 0 or k <= 0:
+            return scores_out, ids_out
+        scores = queries @ vectors.T
+        top = min(k, len(ids))
+        for row in range(len(queries)):
+            # Sort by score, ties by id, so results are reproducible and comparable to FAISS.
+            order = np.lexsort((ids, -scores[row]))[:top]
+            scores_out[row, :top] = scores[row, order]
+            ids_out[row, :top] = ids[order]
+        return scores_out, ids_out
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> Ids:
+        return self._ids.copy()
+
+    def to_arrays(self) -> dict[str, NDArray[np.generic]]:
+        return {"ids": self._ids, "vectors": self._vectors}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, NDArray[np.generic]]) -> ExactIndex:
+        vectors = np.asarray(arrays["vectors"], dtype=np.float32)
+        index = cls(vectors.shape[1])
+        index.add(np.asarray(arrays["ids"], dtype=np.int64), vectors)
+        return index

@@ -1,0 +1,112 @@
+"""Saving and loading an index with the metadata that says how it was built.
+
+One `.npz` file, written atomically (temp file, fsync, rename) and read without pickle.
+A file that is damaged, truncated, or built with another model raises IndexMismatchError:
+the index is derived state, and the caller rebuilds it from the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.errors import IndexMismatchError
+from matcher.index.base import VectorIndex
+from matcher.index.exact import ExactIndex
+from matcher.index.faiss_backend import FaissIndex
+
+BACKENDS: dict[str, type[ExactIndex] | type[FaissIndex]] = {
+    "exact": ExactIndex,
+    "faiss": FaissIndex,
+}
+FORMAT_VERSION = 1
+
+
+def create_index(backend: str, dimension: int) -> VectorIndex:
+    """A new empty index of the named backend (`faiss` or `exact`)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown index backend {backend!r}; choose one of {sorted(BACKENDS)}")
+    return BACKENDS[backend](dimension)
+
+
+def build_metadata(index: VectorIndex, *, model: str, checksum: str) -> dict[str, Any]:
+    """What a saved index records about itself (after txtai's `metadata()`)."""
+    import faiss
+
+    return {
+        "format": FORMAT_VERSION,
+        "backend": index.backend,
+        "model": model,
+        "dimension": index.dimension,
+        "count": index.count(),
+        "checksum": checksum,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": {"numpy": np.__version__, "faiss": faiss.__version__},
+    }
+
+
+def save_index(
+    path: Path,
+    index: VectorIndex,
+    metadata: dict[str, Any],
+    extras: dict[str, NDArray[np.generic]] | None = None,
+) -> None:
+    """Write index, metadata and extra arrays to `path` atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {f"index_{key}": value for key, value in index.to_arrays().items()}
+    arrays.update({f"extra_{key}": value for key, value in (extras or {}).items()})
+    arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            np.savez(temp, **arrays)  # type: ignore[arg-type]
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def load_index(
+    path: Path, *, model: str, dimension: int
+) -> tuple[VectorIndex, dict[str, Any], dict[str, NDArray[np.generic]]]:
+    """Read an index saved by `save_index`; refuse one built with another model or damaged."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        metadata = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+        backend = BACKENDS[metadata["backend"]]
+        index = backend.from_arrays(
+            {key.removeprefix("index_"): v for key, v in arrays.items() if key.startswith("index_")}
+        )
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError) as error:
+        raise IndexMismatchError(f"index file {path} is damaged: {error}") from error
+    if metadata.get("model") != model or metadata.get("dimension") != dimension:
+        raise IndexMismatchError(
+            f"index {path} was built with {metadata.get('model')!r} "
+            f"({metadata.get('dimension')} dims), not {model!r} ({dimension} dims)"
+        )
+    if index.count() != metadata.get("count"):
+        raise IndexMismatchError(
+            f"index {path} holds {index.count()} vectors, metadata says {metadata.get('count')}"
+        )
+    extras = {
+        key.removeprefix("extra_"): v for key, v in arrays.items() if key.startswith("extra_")
+    }
+    return index, metadata, extras

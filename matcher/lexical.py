@@ -1,0 +1,51 @@
+"""Lexical scoring (BM25 by default, TF-IDF as the plain baseline) over profile texts.
+
+The dense model misses rare exact terms (a product name, an acronym); the lexical signal
+catches them. Both scorers return a score for every indexed profile, so filtered scoring
+never depends on a cut-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+LexicalMethod = Literal["bm25", "tfidf"]
+
+
+class LexicalScorer:
+    """Scores a query against a fixed list of texts; rebuilt when the texts change."""
+
+    def __init__(self, texts: Sequence[str], method: LexicalMethod = "bm25") -> None:
+        self.method = method
+        self.size = len(texts)
+        if method == "bm25":
+            import bm25s
+
+            self._bm25 = bm25s.BM25(k1=1.5, b=0.75)
+            if texts:
+                tokens = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+                self._bm25.index(tokens, show_progress=False)
+        else:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self._tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+            self._matrix = self._tfidf.fit_transform(list(texts)) if texts else None
+
+    def scores(self, query: str) -> NDArray[np.float32]:
+        """One score per indexed text (0 where nothing is shared)."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        if self.method == "bm25":
+            import bm25s
+
+            tokens = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)
+            known = [t for t in tokens[0] if t in self._bm25.vocab_dict]
+            if not known:
+                return np.zeros(self.size, dtype=np.float32)
+            return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        vector = self._tfidf.transform([query])
+        return np.asarray((self._matrix @ vector.T).toarray().ravel(), dtype=np.float32)
