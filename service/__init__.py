@@ -1,0 +1,1 @@
+"""SMART Match's edges: settings, storage, command line and HTTP API around the matching core."""

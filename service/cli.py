@@ -1,0 +1,179 @@
+"""The `smartmatch` command: import, match, index, evaluate, demo and serve."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
+from service import runtime as rt
+from service.config import Settings, get_settings
+from service.console import console
+from service.db import transaction
+from service.evaluate_command import evaluate_command
+from service.importer import ImportReport, format_of, import_profiles
+
+app = typer.Typer(help="SMART Match: match businesses, experts, students and placements.")
+
+Country = Annotated[
+    list[str] | None, typer.Option("--country", help="ISO country code, repeatable.")
+]
+Language = Annotated[
+    list[str] | None, typer.Option("--language", help="ISO 639-1 code, repeatable.")
+]
+
+
+@app.callback()
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=2)
+
+
+@app.command("import")
+def import_command(
+    file: Path,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import profiles from a CSV or JSONL file; bad rows are reported, good rows kept."""
+    settings = get_settings()
+    try:
+        report = import_file(settings, file)
+    except (OSError, ValueError) as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        console.print_json(report.model_dump_json())
+    else:
+        print_report(report)
+    if report.errors:
+        raise typer.Exit(code=1)
+
+
+def import_file(settings: Settings, file: Path) -> ImportReport:
+    """Store the file's good rows, then bring the index up to date with the store."""
+    text = file.read_text(encoding="utf-8")
+    runtime = rt.open_runtime(settings, show_progress=True)
+    with transaction(runtime.sessions) as session:
+        report, imported = import_profiles(session, text, fmt=format_of(file))
+    runtime.matcher.add(imported, show_progress=True)
+    rt.save_index(settings, runtime.sessions, runtime.matcher)
+    return report
+
+
+def print_report(report: ImportReport) -> None:
+    console.print(f"imported {len(report.imported)} profiles, {len(report.errors)} bad rows")
+    for error in report.errors:
+        console.print(f"  line {error.line}: {error.field}: {error.message}")
+
+
+@app.command()
+def match(
+    text: Annotated[str | None, typer.Argument(help="Free text describing the need.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Match a stored profile by id.")] = None,
+    target: Annotated[Kind, typer.Option(help="Kind of profile to return.")] = Kind.EXPERT,
+    k: Annotated[int, typer.Option(min=1, max=100)] = 5,
+    country: Country = None,
+    language: Language = None,
+    mode: Annotated[list[Mode] | None, typer.Option()] = None,
+    centre: Annotated[list[str] | None, typer.Option()] = None,
+    domain: Annotated[list[str] | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Rank profiles of the target kind for free text or a stored profile."""
+    if (text is None) == (profile is None):
+        raise _fail("give either TEXT or --profile ID")
+    runtime = rt.open_runtime(get_settings())
+    try:
+        filters = MatchFilters(
+            countries=country or [],
+            languages=language or [],
+            modes=mode or [],
+            centres=centre or [],
+            domains=domain or [],
+        )
+        if profile is not None:
+            matches = runtime.matcher.match_profile(
+                profile, target_kind=target, k=k, filters=filters
+            )
+        else:
+            matches = runtime.matcher.match(
+                Query(text=text or ""), target_kind=target, k=k, filters=filters
+            )
+    except (MatcherError, ValueError) as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        console.print_json(json.dumps([m.model_dump(mode="json") for m in matches]))
+    else:
+        print_matches(matches, title=f"{target.value} matches for {profile or repr(text)}")
+
+
+def print_matches(matches: list[Match], *, title: str) -> None:
+    table = Table(title=title, show_lines=True)
+    for column in ("#", "id", "name", "score", "why"):
+        table.add_column(column)
+    for rank, found in enumerate(matches, 1):
+        why = found.explanation
+        reasons = [f"{why.best_part}: “{why.snippet}”"]
+        if why.shared_skills:
+            reasons.append("shared skills: " + ", ".join(why.shared_skills))
+        parts = [
+            f"dense {why.dense:.3f}" if why.dense is not None else "",
+            f"lexical {why.lexical:.2f}" if why.lexical is not None else "",
+        ]
+        reasons.append(" · ".join(p for p in parts if p))
+        table.add_row(
+            str(rank),
+            found.profile.id,
+            found.profile.name,
+            f"{found.score:.3f}",
+            "\n".join(reasons),
+        )
+    console.print(table)
+
+
+@app.command()
+def index() -> None:
+    """Rebuild the vector index from the store (vectors come from the embedding cache)."""
+    settings = get_settings()
+    runtime = rt.open_runtime(settings, show_progress=True)
+    matcher = rt.rebuild_index(
+        settings, runtime.sessions, runtime.matcher.encoder, show_progress=True
+    )
+    console.print(
+        f"index rebuilt: {len(matcher)} profiles, {matcher.vector_count()} vectors"
+        f" → {settings.index_path}"
+    )
+
+
+@app.command()
+def demo(
+    request: Annotated[str, typer.Option(help="The sample request to match.")] = "req-001",
+) -> None:
+    """Load the fictional demo network (once) and print explained matches for a sample request."""
+    settings = get_settings()
+    runtime = rt.open_runtime(settings, show_progress=True)
+    if request not in runtime.matcher:
+        report = import_file(settings, settings.demo_data)
+        print_report(report)
+        runtime = rt.open_runtime(settings)
+    asked = runtime.matcher.get(request)
+    console.print(f"[bold]{asked.id}[/bold] ({asked.name}): {asked.text}")
+    print_matches(
+        runtime.matcher.match_profile(request, target_kind=Kind.EXPERT, k=5),
+        title=f"experts for {request}",
+    )
+
+
+app.command("evaluate")(evaluate_command)
+
+
+def main() -> None:
+    app()

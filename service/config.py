@@ -1,0 +1,40 @@
+"""All settings in one validated class, read once from the environment (prefix SMARTMATCH_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting SMART Match reads; each is documented in the README's settings table."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTMATCH_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/smartmatch.db",
+        description="SQLAlchemy URL of the store, the single source of truth.",
+    )
+    index_path: Path = Field(
+        default=Path("var/index.npz"),
+        description="Where the vector index is saved; derived state, rebuilt when it disagrees.",
+    )
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Encoder: a sentence-transformers name or path, `e5`, or `hashing` (tests).",
+    )
+    index_backend: Literal["faiss", "exact"] = Field(
+        default="faiss", description="Vector index backend."
+    )
+    demo_data: Path = Field(
+        default=Path("data/demo/profiles.jsonl"),
+        description="The demo network that `smartmatch demo` and `serve --demo` load.",
+    )
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment; called once by each entry point."""
+    return Settings()

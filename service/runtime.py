@@ -1,0 +1,97 @@
+"""Opening SMART Match: the store, the encoder and a matcher whose index agrees with the store.
+
+The index is derived state. At start-up it is loaded only if it was built with the same
+model from exactly the stored profiles; otherwise (missing, damaged, stale) it is rebuilt
+from the store, with vectors from the embedding cache, and saved again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher import Encoder, IndexMismatchError, Matcher, load_encoder
+from service import profile_store
+from service.config import Settings
+from service.db import IndexStateRow, make_engine, session_factory, transaction
+from service.embedding_store import SqlEmbeddingCache
+
+log = logging.getLogger("smartmatch")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    matcher: Matcher
+    index_status: str
+
+
+def open_runtime(
+    settings: Settings, *, encoder: Encoder | None = None, show_progress: bool = False
+) -> Runtime:
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    encoder = encoder or load_encoder(settings.model)
+    matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
+    return Runtime(settings, engine, sessions, matcher, status)
+
+
+def new_matcher(settings: Settings, sessions: sessionmaker[Session], encoder: Encoder) -> Matcher:
+    return Matcher(encoder, backend=settings.index_backend, cache=SqlEmbeddingCache(sessions))
+
+
+def load_matcher(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    encoder: Encoder,
+    *,
+    show_progress: bool = False,
+) -> tuple[Matcher, str]:
+    """The saved index if it agrees with the store, else a rebuilt one; and which it was."""
+    with sessions() as session:
+        profiles = profile_store.list_profiles(session)
+    matcher = new_matcher(settings, sessions, encoder)
+    try:
+        matcher.restore(settings.index_path, profiles)
+        return matcher, "loaded"
+    except FileNotFoundError:
+        reason = "no saved index"
+    except IndexMismatchError as error:
+        reason = str(error)
+    log.warning("rebuilding the index from the store: %s", reason)
+    return rebuild_index(settings, sessions, encoder, show_progress=show_progress), "rebuilt"
+
+
+def rebuild_index(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    encoder: Encoder,
+    *,
+    show_progress: bool = False,
+) -> Matcher:
+    with sessions() as session:
+        profiles = profile_store.list_profiles(session)
+    matcher = new_matcher(settings, sessions, encoder)
+    matcher.add(profiles, show_progress=show_progress)
+    save_index(settings, sessions, matcher)
+    return matcher
+
+
+def save_index(settings: Settings, sessions: sessionmaker[Session], matcher: Matcher) -> None:
+    """Save the index file and record what it was built from."""
+    matcher.save(settings.index_path)
+    with transaction(sessions) as session:
+        session.merge(
+            IndexStateRow(
+                path=str(settings.index_path),
+                model=matcher.encoder.name,
+                backend=settings.index_backend,
+                checksum=matcher.checksum(),
+                vectors=matcher.vector_count(),
+            )
+        )

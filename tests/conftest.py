@@ -1,0 +1,47 @@
+"""Shared fixtures: encoders (a tiny deterministic one and the real model), settings on a
+temporary SQLite file, and a factory for profiles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from matcher import Encoder, HashingEncoder, SentenceTransformerEncoder
+from service.config import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+BENCH = SHARED / "data" / "bench"
+DEMO_PROFILES = REPO / "data" / "demo" / "profiles.jsonl"
+
+
+@pytest.fixture
+def hashing_encoder() -> Encoder:
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> Encoder:
+    """The real all-MiniLM-L6-v2, loaded once per test session from its PyPI package."""
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        index_path=tmp_path / "index.npz",
+        model="hashing",
+        demo_data=DEMO_PROFILES,
+    )
+
+
+def require_bench(name: str) -> Path:
+    folder = BENCH / name
+    if not folder.is_dir():
+        pytest.skip(f"shared benchmark {folder} is not there (it lives beside the checkout)")
+    return folder
