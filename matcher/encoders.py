@@ -59,7 +59,7 @@ class SentenceTransformerEncoder:
         self._name = model
         self._batch_size = batch_size
         self._model = SentenceTransformer(_resolve_model_path(model), device="cpu")
-        dimension = self._model.get_sentence_embedding_dimension()
+        dimension = self._model.get_embedding_dimension()
         if dimension is None:
             raise MatcherError(f"model {model!r} does not report its embedding dimension")
         self._dimension = int(dimension)

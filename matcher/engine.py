@@ -323,6 +323,9 @@ class Matcher:
 
     # -- persistence -------------------------------------------------------------------
 
+    def vector_count(self) -> int:
+        return self._index.count()
+
     def checksum(self) -> str:
         return profiles_checksum(self._profiles.values())
 

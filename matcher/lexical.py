@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+import bm25s
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 LexicalMethod = Literal["bm25", "tfidf"]
 
@@ -21,31 +23,31 @@ class LexicalScorer:
 
     def __init__(self, texts: Sequence[str], method: LexicalMethod = "bm25") -> None:
         self.method = method
-        self.size = len(texts)
+        self.count = len(texts)
+        self._empty = True  # no indexable word at all: every score is 0
         if method == "bm25":
-            import bm25s
-
             self._bm25 = bm25s.BM25(k1=1.5, b=0.75)
-            if texts:
-                tokens = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+            tokens = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+            if any(len(doc) for doc in tokens.ids):
                 self._bm25.index(tokens, show_progress=False)
+                self._empty = False
         else:
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
             self._tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-            self._matrix = self._tfidf.fit_transform(list(texts)) if texts else None
+            try:
+                self._matrix = self._tfidf.fit_transform(list(texts))
+                self._empty = False
+            except ValueError:  # empty vocabulary
+                pass
 
     def scores(self, query: str) -> NDArray[np.float32]:
         """One score per indexed text (0 where nothing is shared)."""
-        if self.size == 0:
-            return np.zeros(0, dtype=np.float32)
+        if self._empty:
+            return np.zeros(self.count, dtype=np.float32)
         if self.method == "bm25":
-            import bm25s
-
             tokens = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)
             known = [t for t in tokens[0] if t in self._bm25.vocab_dict]
             if not known:
-                return np.zeros(self.size, dtype=np.float32)
+                return np.zeros(self.count, dtype=np.float32)
             return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
         vector = self._tfidf.transform([query])
         return np.asarray((self._matrix @ vector.T).toarray().ravel(), dtype=np.float32)

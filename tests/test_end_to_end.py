@@ -1,0 +1,63 @@
+"""End to end with the real all-MiniLM-L6-v2: the demo network and a shared benchmark."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher import Encoder, Kind, Matcher, Query, parse_profile
+from matcher.benchmarks import load_benchmark
+from matcher.evaluation import BASELINES, evaluate, score_run
+from matcher.ranking import RankingConfig
+from service.cli import app
+from tests.conftest import DEMO_PROFILES, require_bench
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_matcher(real_encoder: Encoder) -> Matcher:
+    matcher = Matcher(real_encoder)
+    with DEMO_PROFILES.open(encoding="utf-8") as lines:
+        matcher.add([parse_profile(json.loads(line)) for line in lines if line.strip()])
+    return matcher
+
+
+def test_english_request_finds_the_obvious_expert(demo_matcher: Matcher) -> None:
+    found = demo_matcher.match_profile("req-011", target_kind=Kind.EXPERT, k=3)
+    assert found[0].profile.id == "exp-011"
+    assert found[0].explanation.snippet
+
+
+def test_free_text_need_with_filters(demo_matcher: Matcher) -> None:
+    query = Query(text="We want a junior web developer who knows JavaScript and React")
+    found = demo_matcher.match(query, target_kind=Kind.STUDENT, k=5)
+    assert found and all(m.profile.kind is Kind.STUDENT for m in found)
+    assert any("JavaScript" in m.profile.skills for m in found[:3])
+
+
+def test_cli_demo_imports_and_prints_matches(tmp_path: Path) -> None:
+    env = {
+        "SMARTMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SMARTMATCH_INDEX_PATH": str(tmp_path / "index.npz"),
+        "SMARTMATCH_DEMO_DATA": str(DEMO_PROFILES),
+        "COLUMNS": "200",
+    }
+    result = CliRunner().invoke(app, ["demo", "--request", "req-011"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "imported 145 profiles, 0 bad rows" in result.output
+    assert re.search(r"1 │ exp-011", result.output)
+
+
+def test_pipeline_beats_the_baselines_on_experts_dblp(real_encoder: Encoder) -> None:
+    """The quality contract of the default pipeline on a shared benchmark."""
+    benchmark = load_benchmark(require_bench("experts-dblp"))
+    pipelines = {"default": RankingConfig(), "dense-maxsim": BASELINES["dense-maxsim"]}
+    results = {r.pipeline: r for r in evaluate(benchmark, real_encoder, pipelines)}
+    assert results["dense-maxsim"].metrics["ndcg@10"] == pytest.approx(0.327, abs=0.01)
+    assert results["default"].metrics["ndcg@10"] >= 0.327
+    assert score_run(benchmark.qrels, {}) == dict.fromkeys(results["default"].metrics, 0.0)
