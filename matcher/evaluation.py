@@ -71,13 +71,19 @@ def run_benchmark(
 
 def score_run(qrels: dict[str, dict[str, int]], run: Run) -> dict[str, float]:
     """Mean of each metric over all queries in qrels, as the shared score.py computes it."""
+    per_query = score_per_query(qrels, run)
+    count = max(len(per_query), 1)
+    return {name: sum(values[name] for values in per_query.values()) / count for name in MEASURES}
+
+
+def score_per_query(qrels: dict[str, dict[str, int]], run: Run) -> dict[str, dict[str, float]]:
+    """Every metric for every query in qrels (0 for a query the run does not answer)."""
     per_query = {query_id: dict.fromkeys(MEASURES, 0.0) for query_id in qrels}
     names = {str(measure): name for name, measure in MEASURES.items()}
     judged = {q: strict_ranking(docs) for q, docs in run.items() if q in qrels and docs}
     for metric in ir_measures.iter_calc(list(MEASURES.values()), qrels, judged):
         per_query[metric.query_id][names[str(metric.measure)]] = float(metric.value)
-    count = max(len(per_query), 1)
-    return {name: sum(values[name] for values in per_query.values()) / count for name in MEASURES}
+    return per_query
 
 
 def strict_ranking(docs: dict[str, float]) -> dict[str, float]:
