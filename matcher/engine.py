@@ -23,7 +23,7 @@ from matcher.filters import MatchFilters
 from matcher.index import VectorIndex, build_metadata, create_index, load_index, save_index
 from matcher.index.base import MISSING_ID, Ids
 from matcher.lexical import LexicalScorer
-from matcher.profiles import MAX_DOCUMENTS, MAX_TEXT_CHARS, Kind, Profile
+from matcher.profiles import MAX_DOCUMENTS, MAX_TEXT_CHARS, Kind, Profile, SkillTag
 from matcher.ranking import RankingConfig, aggregate_parts, fuse
 
 PARTS_PER_PROFILE = 1024
@@ -37,6 +37,7 @@ class Query(BaseModel):
 
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     skills: list[str] = Field(default_factory=list, max_length=100)
+    esco_skills: list[SkillTag] = Field(default_factory=list, max_length=100)
 
 
 class Match(BaseModel):
@@ -52,7 +53,7 @@ def query_for(profile: Profile) -> Query:
     text = profile.embedded_text()
     if profile.skills:
         text = f"{text} Skills: {'; '.join(profile.skills)}."
-    return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills)
+    return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills, esco_skills=profile.esco_skills)
 
 
 def profiles_checksum(profiles: Iterable[Profile]) -> str:
@@ -214,8 +215,7 @@ class Matcher:
                 explanation=explain(
                     profile=self._profiles[pool[i]],
                     part_no=best_parts[i],
-                    query_text=query.text,
-                    query_skills=query.skills,
+                    query=query,
                     score=float(final[i]),
                     dense=float(dense[i]) if self.config.uses_dense else None,
                     lexical=float(lexical[i]) if self.config.uses_lexical else None,

@@ -7,10 +7,14 @@ computed, so explaining costs no extra model call.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from matcher.profiles import Profile
+
+if TYPE_CHECKING:
+    from matcher.engine import Query
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;|])\s+")
 _WORD = re.compile(r"\w\w+", re.UNICODE)
@@ -28,6 +32,8 @@ class Explanation(BaseModel):
     best_part: str
     snippet: str
     shared_skills: list[str]
+    shared_esco_skills: list[str]
+    missing_skills: list[str]
     shared_terms: list[str]
 
 
@@ -56,26 +62,36 @@ def shared_skills(query_skills: list[str], query_text: str, profile: Profile) ->
     ]
 
 
+def esco_overlap(query: Query, profile: Profile) -> tuple[list[str], list[str]]:
+    """ESCO skills both sides have, and the profile's ones the query lacks (the skill gap)."""
+    asked = {tag.uri for tag in query.esco_skills}
+    shared = [tag.label for tag in profile.esco_skills if tag.uri in asked]
+    missing = [tag.label for tag in profile.esco_skills if tag.uri not in asked]
+    return shared, missing
+
+
 def explain(
     *,
     profile: Profile,
     part_no: int,
-    query_text: str,
-    query_skills: list[str],
+    query: Query,
     score: float,
     dense: float | None,
     lexical: float | None,
 ) -> Explanation:
-    query_words = words(query_text) | words(" ".join(query_skills))
+    query_words = words(query.text) | words(" ".join(query.skills))
     passage = profile.parts()[part_no]
     profile_words = words(" ".join(profile.parts()))
+    shared_esco, missing = esco_overlap(query, profile)
     return Explanation(
         score=round(score, 6),
         dense=None if dense is None else round(dense, 6),
         lexical=None if lexical is None else round(lexical, 6),
         best_part=part_label(part_no),
         snippet=best_sentence(passage, query_words),
-        shared_skills=shared_skills(query_skills, query_text, profile),
+        shared_skills=shared_skills(query.skills, query.text, profile),
+        shared_esco_skills=shared_esco,
+        missing_skills=missing,
         shared_terms=sorted(query_words & profile_words - _STOP_WORDS)[:20],
     )
 

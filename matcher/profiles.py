@@ -58,6 +58,18 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 Document = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
 
 
+class SkillTag(BaseModel):
+    """An ESCO skill attached to a profile, with how sure the tagger was (1 = named exactly)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    uri: Annotated[
+        str, StringConstraints(pattern=r"^http://data\.europa\.eu/esco/skill/[0-9a-f-]+$")
+    ]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    confidence: Annotated[float, Field(ge=0.0, le=1.0)]
+
+
 class Profile(BaseModel):
     """One stakeholder of the network, or one thing they offer or ask for."""
 
@@ -80,6 +92,8 @@ class Profile(BaseModel):
     end: date | None = None
     owner: ProfileId | None = None
     visible: bool = True
+    language: LanguageCode | None = None
+    esco_skills: list[SkillTag] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Profile:

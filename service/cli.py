@@ -62,7 +62,9 @@ def import_file(settings: Settings, file: Path) -> ImportReport:
     text = file.read_text(encoding="utf-8")
     runtime = rt.open_runtime(settings, show_progress=True)
     with transaction(runtime.sessions) as session:
-        report, imported = import_profiles(session, text, fmt=format_of(file))
+        report, imported = import_profiles(
+            session, text, fmt=format_of(file), tagger=runtime.tagger
+        )
     runtime.matcher.add(imported, show_progress=True)
     rt.save_index(settings, runtime.sessions, runtime.matcher)
     return report

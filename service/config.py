@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     index_backend: Literal["faiss", "exact"] = Field(
         default="faiss", description="Vector index backend."
     )
+    esco_skills: Path = Field(
+        default=Path("data/esco/skills.csv.gz"),
+        description="The shipped ESCO skills subset used to tag profiles.",
+    )
+    esco_tagging: bool = Field(
+        default=True, description="Tag every stored profile with ESCO skills."
+    )
     demo_data: Path = Field(
         default=Path("data/demo/profiles.jsonl"),
         description="The demo network that `smartmatch demo` and `serve --demo` load.",

@@ -18,7 +18,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from matcher import DuplicateProfileError, Profile, ProfileError, parse_profile
+from matcher.skills import SkillTagger
 from service import profile_store
+from service.enrichment import enrich
 
 LIST_FIELDS = ("documents", "skills", "languages", "domains")
 CSV_LIST_SEPARATOR = "|"
@@ -86,8 +88,10 @@ def format_of(path: Path) -> str:
     raise ValueError(f"{path.name}: expected a .csv or .jsonl file")
 
 
-def import_profiles(session: Session, text: str, *, fmt: str) -> tuple[ImportReport, list[Profile]]:
-    """Validate every row and store the good ones in this session's transaction."""
+def import_profiles(
+    session: Session, text: str, *, fmt: str, tagger: SkillTagger | None = None
+) -> tuple[ImportReport, list[Profile]]:
+    """Validate, enrich and store every good row in this session's transaction."""
     imported: list[Profile] = []
     errors: list[RowError] = []
     for number, row in rows_from_text(text, fmt=fmt):
@@ -96,7 +100,9 @@ def import_profiles(session: Session, text: str, *, fmt: str) -> tuple[ImportRep
             continue
         try:
             profile = parse_profile(row)
-            profile_store.create_profile(session, profile=profile)
+            if profile_store.exists(session, profile_id=profile.id):
+                raise DuplicateProfileError(profile.id)
+            profile = profile_store.create_profile(session, profile=enrich(profile, tagger))
         except ProfileError as error:
             errors.append(RowError(line=number, field=error.field, message=error.message))
         except DuplicateProfileError:

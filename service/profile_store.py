@@ -32,6 +32,10 @@ def create_profile(session: Session, *, profile: Profile) -> Profile:
     return profile
 
 
+def exists(session: Session, *, profile_id: str) -> bool:
+    return session.get(ProfileRow, profile_id) is not None
+
+
 def get_profile(session: Session, *, profile_id: str, kind: Kind | None = None) -> Profile:
     row = session.get(ProfileRow, profile_id)
     if row is None or (kind is not None and row.kind != kind.value):
@@ -74,3 +78,25 @@ def count_profiles(session: Session, *, kind: Kind | None = None) -> int:
     if kind is not None:
         query = query.where(ProfileRow.kind == kind.value)
     return int(session.scalar(query) or 0)
+
+
+def page_profiles(
+    session: Session,
+    *,
+    kind: Kind,
+    offset: int = 0,
+    limit: int = 50,
+    countries: list[str] | None = None,
+    centres: list[str] | None = None,
+) -> tuple[list[Profile], int]:
+    """One page of a kind's profiles in id order, narrowed by country and centre; and the total."""
+    conditions = [ProfileRow.kind == kind.value]
+    if countries:
+        conditions.append(ProfileRow.data["country"].as_string().in_(countries))
+    if centres:
+        conditions.append(ProfileRow.data["centre"].as_string().in_(centres))
+    total = session.scalar(select(func.count()).select_from(ProfileRow).where(*conditions))
+    rows = session.scalars(
+        select(ProfileRow).where(*conditions).order_by(ProfileRow.id).offset(offset).limit(limit)
+    )
+    return [_to_profile(row) for row in rows], int(total or 0)

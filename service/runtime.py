@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Encoder, IndexMismatchError, Matcher, load_encoder
+from matcher.skills import SkillTagger, load_esco_skills
 from service import profile_store
 from service.config import Settings
 from service.db import IndexStateRow, make_engine, session_factory, transaction
@@ -29,6 +30,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     matcher: Matcher
     index_status: str
+    tagger: SkillTagger | None
 
 
 def open_runtime(
@@ -38,7 +40,24 @@ def open_runtime(
     sessions = session_factory(engine)
     encoder = encoder or load_encoder(settings.model)
     matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
-    return Runtime(settings, engine, sessions, matcher, status)
+    tagger = load_tagger(settings, sessions, encoder, show_progress=show_progress)
+    return Runtime(settings, engine, sessions, matcher, status, tagger)
+
+
+def load_tagger(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    encoder: Encoder,
+    *,
+    show_progress: bool = False,
+) -> SkillTagger | None:
+    """The ESCO tagger, its skill vectors read from (or added to) the embedding cache."""
+    if not settings.esco_tagging:
+        return None
+    skills = load_esco_skills(settings.esco_skills)
+    return SkillTagger(
+        skills, encoder, cache=SqlEmbeddingCache(sessions), show_progress=show_progress
+    )
 
 
 def new_matcher(settings: Settings, sessions: sessionmaker[Session], encoder: Encoder) -> Matcher:

@@ -37,6 +37,7 @@ def settings(tmp_path: Path) -> Settings:
         index_path=tmp_path / "index.npz",
         model="hashing",
         demo_data=DEMO_PROFILES,
+        esco_tagging=False,
     )
 
 
