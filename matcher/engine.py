@@ -22,6 +22,7 @@ from matcher.explanations import Explanation, explain
 from matcher.filters import MatchFilters
 from matcher.index import VectorIndex, build_metadata, create_index, load_index, save_index
 from matcher.index.base import MISSING_ID, Ids
+from matcher.languages import BCMS
 from matcher.lexical import LexicalScorer
 from matcher.profiles import MAX_DOCUMENTS, MAX_TEXT_CHARS, Kind, Profile, SkillTag
 from matcher.ranking import RankingConfig, aggregate_parts, fuse
@@ -54,6 +55,12 @@ def query_for(profile: Profile) -> Query:
     if profile.skills:
         text = f"{text} Skills: {'; '.join(profile.skills)}."
     return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills, esco_skills=profile.esco_skills)
+
+
+def language_group(profile: Profile) -> str:
+    """The profile's text language, with Bosnian/Croatian/Serbian as one group."""
+    language = profile.language or (profile.languages[0] if profile.languages else "")
+    return "bcms" if language in BCMS else language
 
 
 def profiles_checksum(profiles: Iterable[Profile]) -> str:
@@ -206,7 +213,8 @@ class Matcher:
         elif not self.config.uses_dense:
             final = lexical
         else:
-            final = fuse(dense, lexical, self.config)
+            languages = [language_group(self._profiles[pid]) for pid in pool]
+            final = fuse(dense, lexical, self.config, languages)
         order = sorted(range(len(pool)), key=lambda i: (-final[i], pool[i]))[:k]
         return [
             Match(

@@ -12,10 +12,14 @@ from typing import Literal
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matcher.stopwords import REGION_STOP_WORDS
+
 LexicalMethod = Literal["bm25", "tfidf"]
+STOP_WORDS = sorted(set(STOPWORDS_EN) | set(REGION_STOP_WORDS))
 
 
 class LexicalScorer:
@@ -27,7 +31,7 @@ class LexicalScorer:
         self._empty = True  # no indexable word at all: every score is 0
         if method == "bm25":
             self._bm25 = bm25s.BM25(k1=1.5, b=0.75)
-            tokens = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+            tokens = bm25s.tokenize(list(texts), stopwords=STOP_WORDS, show_progress=False)
             if any(len(doc) for doc in tokens.ids):
                 self._bm25.index(tokens, show_progress=False)
                 self._empty = False
@@ -44,7 +48,9 @@ class LexicalScorer:
         if self._empty:
             return np.zeros(self.count, dtype=np.float32)
         if self.method == "bm25":
-            tokens = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)
+            tokens = bm25s.tokenize(
+                [query], stopwords=STOP_WORDS, return_ids=False, show_progress=False
+            )
             known = [t for t in tokens[0] if t in self._bm25.vocab_dict]
             if not known:
                 return np.zeros(self.count, dtype=np.float32)

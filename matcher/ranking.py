@@ -5,6 +5,7 @@ Pure functions on arrays, so each choice can be read, tested and swapped on its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -76,7 +77,27 @@ def reciprocal_ranks(scores: FloatArray, k: int) -> FloatArray:
     return (1.0 / (k + ranks)).astype(np.float32)
 
 
-def fuse(dense: FloatArray, lexical: FloatArray, config: RankingConfig) -> FloatArray:
+def minmax_within(scores: FloatArray, groups: Sequence[str]) -> FloatArray:
+    """min-max per group: each language's best lexical match gets 1.
+
+    Words are only shared within a language, so raw lexical scores favour profiles written
+    in the query's language; normalising per language keeps a request in Albanian from
+    burying the English expert it needs.
+    """
+    keys = np.asarray(groups)
+    scaled = np.zeros_like(scores)
+    for key in np.unique(keys):
+        members = keys == key
+        scaled[members] = minmax(scores[members])
+    return scaled
+
+
+def fuse(
+    dense: FloatArray,
+    lexical: FloatArray,
+    config: RankingConfig,
+    languages: Sequence[str] | None = None,
+) -> FloatArray:
     """The final score of every candidate from its dense and lexical scores."""
     if config.fusion == "rrf":
         dense_part, lexical_part = (
@@ -84,7 +105,8 @@ def fuse(dense: FloatArray, lexical: FloatArray, config: RankingConfig) -> Float
             reciprocal_ranks(lexical, config.rrf_k),
         )
     else:
-        dense_part, lexical_part = minmax(dense), minmax(lexical)
+        dense_part = minmax(dense)
+        lexical_part = minmax(lexical) if languages is None else minmax_within(lexical, languages)
     total = np.zeros_like(dense)
     if config.uses_dense:
         total += config.dense_weight * dense_part
