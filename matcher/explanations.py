@@ -10,8 +10,10 @@ import re
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from matcher.profiles import Profile
+from matcher.stopwords import REGION_STOP_WORDS
 
 if TYPE_CHECKING:
     from matcher.engine import Query
@@ -96,43 +98,4 @@ def explain(
     )
 
 
-_STOP_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "from",
-        "that",
-        "this",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "our",
-        "your",
-        "their",
-        "its",
-        "into",
-        "about",
-        "will",
-        "can",
-        "who",
-        "which",
-        "what",
-        "when",
-        "where",
-        "how",
-        "all",
-        "any",
-        "not",
-        "but",
-        "you",
-        "they",
-        "them",
-        "also",
-        "more",
-        "such",
-    ]
-)
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(REGION_STOP_WORDS)
