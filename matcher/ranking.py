@@ -1,6 +1,8 @@
 """How the signals for one query become one ranked list: aggregation and fusion.
 
 Pure functions on arrays, so each choice can be read, tested and swapped on its own.
+The defaults were chosen on the shared benchmarks (README, "Match quality"); every
+number here applies to every benchmark and every network alike.
 """
 
 from __future__ import annotations
@@ -14,32 +16,34 @@ from numpy.typing import NDArray
 
 from matcher.lexical import LexicalMethod
 
-Aggregation = Literal["max", "max-mean"]
-Fusion = Literal["convex", "rrf"]
+Fusion = Literal["z", "minmax", "rrf"]
 FloatArray = NDArray[np.float32]
 
 
 @dataclass(frozen=True)
 class RankingConfig:
-    """The knobs of the ranking pipeline; the defaults are the measured best (see README).
+    """The knobs of the ranking pipeline.
 
     dense_weight / lexical_weight: weights of the two signals after normalisation.
     lexical: which lexical scorer, or None for dense only.
     use_documents: embed each document as a part of its profile (multi-vector).
-    aggregation: how part scores make a profile score: the best part, or the best part
-        plus `mean_weight` x the mean of the `top_m` best parts.
-    fusion: convex combination of min-max normalised scores, or reciprocal rank fusion.
+    top_m: a profile's dense score is the mean of its `top_m` best parts (1 = best part).
+    name_weight: share of the name's own vector in the score of kinds with topical names.
+    query_parts / whole_weight: also embed the query's skills or sentences one by one; the
+        dense score is `whole_weight` x (whole query) + the rest x (mean over the pieces).
+    fusion: z-scores or min-max over the candidate pool, or reciprocal rank fusion.
     candidates: how many profiles each signal nominates before exact re-scoring.
     """
 
-    dense_weight: float = 1.0
-    lexical_weight: float = 0.3
+    dense_weight: float = 0.9
+    lexical_weight: float = 0.1
     lexical: LexicalMethod | None = "bm25"
     use_documents: bool = True
-    aggregation: Aggregation = "max-mean"
-    mean_weight: float = 0.5
     top_m: int = 3
-    fusion: Fusion = "convex"
+    name_weight: float = 0.2
+    query_parts: bool = True
+    whole_weight: float = 0.3
+    fusion: Fusion = "z"
     rrf_k: int = 60
     candidates: int = 300
 
@@ -52,13 +56,55 @@ class RankingConfig:
         return self.lexical is not None and self.lexical_weight > 0
 
 
-def aggregate_parts(part_scores: FloatArray, config: RankingConfig) -> float:
-    """One profile score from the scores of its parts (text and documents)."""
-    best = float(part_scores.max())
-    if config.aggregation == "max" or len(part_scores) == 1:
-        return best
-    top = np.sort(part_scores)[::-1][: config.top_m]
-    return best + config.mean_weight * float(top.mean())
+def profile_scores(
+    part_scores: FloatArray,
+    owners: NDArray[np.int64],
+    is_name: NDArray[np.bool_],
+    count: int,
+    config: RankingConfig,
+) -> FloatArray:
+    """Profile scores (rows x profiles) from part scores (rows x parts).
+
+    Per profile: the mean of its `top_m` best text/document parts, mixed with its name
+    part (if it has one) at `name_weight`. `owners[j]` is the profile of part column j.
+    """
+    rows = part_scores.shape[0]
+    body_owners, body = owners[~is_name], part_scores[:, ~is_name]
+    slots = part_slots(body_owners)
+    padded = np.full((rows, count, int(slots.max(initial=0)) + 1), -np.inf, dtype=np.float32)
+    padded[:, body_owners, slots] = body
+    best = -np.sort(-padded, axis=2)[:, :, : config.top_m]
+    finite = np.isfinite(best)
+    sums = np.where(finite, best, 0.0).sum(axis=2)
+    counts = finite.sum(axis=2)
+    scores = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0).astype(np.float32)
+    if is_name.any():
+        named = owners[is_name]
+        scores[:, named] = (1 - config.name_weight) * scores[
+            :, named
+        ] + config.name_weight * part_scores[:, is_name]
+    return scores
+
+
+def part_slots(owners: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each part's place among its profile's parts: 0, 1, 2... per owner."""
+    order = np.argsort(owners, kind="stable")
+    sorted_owners = owners[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_owners)) + 1]
+    lengths = np.diff(np.r_[starts, len(owners)])
+    slots = np.empty(len(owners), dtype=np.int64)
+    slots[order] = np.arange(len(owners)) - np.repeat(starts, lengths)
+    return slots
+
+
+def combine_query_parts(scores: FloatArray, config: RankingConfig) -> FloatArray:
+    """One dense score per profile from the rows: whole query first, then its pieces."""
+    if scores.shape[0] == 1:
+        return np.asarray(scores[0], dtype=np.float32)
+    combined: FloatArray = (
+        config.whole_weight * scores[0] + (1 - config.whole_weight) * scores[1:].mean(axis=0)
+    ).astype(np.float32)
+    return combined
 
 
 def minmax(scores: FloatArray) -> FloatArray:
@@ -69,6 +115,15 @@ def minmax(scores: FloatArray) -> FloatArray:
     return ((scores - low) / (high - low)).astype(np.float32)
 
 
+def zscore(scores: FloatArray) -> FloatArray:
+    """Standard scores over the candidate pool; a flat signal carries no preference."""
+    spread = float(scores.std()) if len(scores) else 0.0
+    if spread < 1e-9:
+        return np.zeros_like(scores)
+    standard: FloatArray = ((scores - scores.mean()) / spread).astype(np.float32)
+    return standard
+
+
 def reciprocal_ranks(scores: FloatArray, k: int) -> FloatArray:
     """1 / (k + rank), rank 1 for the best score."""
     order = np.argsort(-scores, kind="stable")
@@ -77,8 +132,16 @@ def reciprocal_ranks(scores: FloatArray, k: int) -> FloatArray:
     return (1.0 / (k + ranks)).astype(np.float32)
 
 
-def minmax_within(scores: FloatArray, groups: Sequence[str]) -> FloatArray:
-    """min-max per group: each language's best lexical match gets 1.
+def normalise(scores: FloatArray, config: RankingConfig) -> FloatArray:
+    if config.fusion == "rrf":
+        return reciprocal_ranks(scores, config.rrf_k)
+    return zscore(scores) if config.fusion == "z" else minmax(scores)
+
+
+def normalise_within(
+    scores: FloatArray, groups: Sequence[str], config: RankingConfig
+) -> FloatArray:
+    """Normalise per group: each language's lexical scores on their own scale.
 
     Words are only shared within a language, so raw lexical scores favour profiles written
     in the query's language; normalising per language keeps a request in Albanian from
@@ -88,7 +151,7 @@ def minmax_within(scores: FloatArray, groups: Sequence[str]) -> FloatArray:
     scaled = np.zeros_like(scores)
     for key in np.unique(keys):
         members = keys == key
-        scaled[members] = minmax(scores[members])
+        scaled[members] = normalise(scores[members], config)
     return scaled
 
 
@@ -99,17 +162,12 @@ def fuse(
     languages: Sequence[str] | None = None,
 ) -> FloatArray:
     """The final score of every candidate from its dense and lexical scores."""
-    if config.fusion == "rrf":
-        dense_part, lexical_part = (
-            reciprocal_ranks(dense, config.rrf_k),
-            reciprocal_ranks(lexical, config.rrf_k),
-        )
-    else:
-        dense_part = minmax(dense)
-        lexical_part = minmax(lexical) if languages is None else minmax_within(lexical, languages)
-    total = np.zeros_like(dense)
-    if config.uses_dense:
-        total += config.dense_weight * dense_part
-    if config.uses_lexical:
-        total += config.lexical_weight * lexical_part
-    return total.astype(np.float32)
+    dense_part = normalise(dense, config)
+    lexical_part = (
+        normalise(lexical, config)
+        if languages is None
+        else normalise_within(lexical, languages, config)
+    )
+    return (config.dense_weight * dense_part + config.lexical_weight * lexical_part).astype(
+        np.float32
+    )

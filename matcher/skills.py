@@ -33,6 +33,12 @@ MIN_SCORE = {"all-MiniLM-L6-v2": 0.55, "multilingual-e5-small-q4": 0.86}
 DEFAULT_MIN_SCORE = 0.55
 
 
+# One vector per skill, plain cosine: the score is the confidence of a tag.
+SINGLE_VECTOR = RankingConfig(
+    lexical=None, use_documents=False, top_m=1, name_weight=0, query_parts=False
+)
+
+
 @dataclass(frozen=True)
 class EscoSkill:
     uri: str
@@ -87,7 +93,7 @@ class SkillTagger:
         }
         self._matcher = Matcher(
             encoder,
-            config=RankingConfig(lexical=None, use_documents=False, aggregation="max"),
+            config=SINGLE_VECTOR,
             cache=cache,
         )
         self._matcher.add(

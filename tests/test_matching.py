@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from matcher import (
     DuplicateProfileError,
     Encoder,
+    HashingEncoder,
     Kind,
     Matcher,
     MatchFilters,
@@ -18,6 +20,8 @@ from matcher import (
     RankingConfig,
     UnknownProfileError,
 )
+from matcher.embedding_cache import encode_documents_cached
+from matcher.encoders import EnsembleEncoder
 from tests.factories import make_profile
 
 
@@ -189,3 +193,18 @@ def test_unchanged_text_is_never_encoded_twice(hashing_encoder: Encoder) -> None
     size = len(cache)
     network(hashing_encoder, cache=cache)
     assert len(cache) == size == 5
+
+
+def test_ensemble_scores_are_the_mean_of_member_cosines() -> None:
+    small, large = HashingEncoder(64), HashingEncoder(256)
+    ensemble = EnsembleEncoder([small, large])
+    texts = ["olive oil food safety", "olive oil quality audits"]
+    a, b = ensemble.encode_documents(texts)
+    members = [m.encode_documents(texts) for m in (small, large)]
+    expected = np.mean([float(x @ y) for x, y in members])
+    assert float(a @ b) == pytest.approx(expected, abs=1e-5)
+    cache = MemoryEmbeddingCache()
+    cached = encode_documents_cached(ensemble, texts, cache)
+    assert np.allclose(cached, [a, b], atol=1e-6)
+    assert len(cache) == 4  # two texts, cached under each member's name
+    assert ensemble.name == "hashing-64+hashing-256"
