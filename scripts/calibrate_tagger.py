@@ -18,6 +18,9 @@ import numpy as np
 from matcher import load_encoder
 from matcher.benchmarks import load_benchmark
 from matcher.skills import ESCO_SKILL_URI, SkillTagger, load_esco_skills
+from service.config import get_settings
+from service.db import make_engine, session_factory
+from service.embedding_store import SqlEmbeddingCache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,11 +28,15 @@ REPO = Path(__file__).resolve().parents[1]
 def main(model: str, bench: Path) -> None:
     encoder = load_encoder(model)
     benchmark = load_benchmark(bench)
+    settings = get_settings()  # its database caches the skills' vectors between runs
+    cache = SqlEmbeddingCache(session_factory(make_engine(settings.database_url)))
     tagger = SkillTagger(
         load_esco_skills(REPO / "data" / "esco" / "skills.csv.gz"),
         encoder,
+        cache=cache,
         min_score=0.0,
         per_sentence=1,
+        show_progress=True,
     )
     best = []
     for item in benchmark.queries:

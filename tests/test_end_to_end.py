@@ -13,8 +13,9 @@ from matcher import Encoder, Kind, Matcher, Query, parse_profile
 from matcher.benchmarks import load_benchmark
 from matcher.evaluation import BASELINES, evaluate, score_run
 from matcher.ranking import RankingConfig
+from matcher.skills import SkillTagger, load_esco_skills
 from service.cli import app
-from tests.conftest import DEMO_PROFILES, require_bench
+from tests.conftest import DEMO_PROFILES, REPO, require_bench
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +46,8 @@ def test_cli_demo_imports_and_prints_matches(tmp_path: Path) -> None:
         "SMARTMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
         "SMARTMATCH_INDEX_PATH": str(tmp_path / "index.npz"),
         "SMARTMATCH_DEMO_DATA": str(DEMO_PROFILES),
+        "SMARTMATCH_MODEL": "all-MiniLM-L6-v2",
+        "SMARTMATCH_ESCO_TAGGING": "false",  # tagging with the real model: test below
         "COLUMNS": "200",
     }
     result = CliRunner().invoke(app, ["demo", "--request", "req-011"], env=env)
@@ -61,3 +64,27 @@ def test_pipeline_beats_the_baselines_on_experts_dblp(real_encoder: Encoder) -> 
     assert results["dense-maxsim"].metrics["ndcg@10"] == pytest.approx(0.327, abs=0.01)
     assert results["default"].metrics["ndcg@10"] >= 0.327
     assert score_run(benchmark.qrels, {}) == dict.fromkeys(results["default"].metrics, 0.0)
+
+
+def test_real_model_tags_demo_profiles_with_fitting_esco_skills(real_encoder: Encoder) -> None:
+    """A slice of ESCO (every skill that mentions food, web or solar) keeps this fast."""
+    skills = [
+        s
+        for s in load_esco_skills(REPO / "data" / "esco" / "skills.csv.gz")
+        if re.search(r"food|web|solar|haccp|olive", f"{s.label} {s.description}", re.I)
+    ]
+    tagger = SkillTagger(skills, real_encoder)
+    profile = parse_profile(
+        {
+            "id": "exp-x",
+            "kind": "expert",
+            "name": "Ana",
+            "text": "I help olive oil producers build HACCP plans and food safety systems.",
+            "skills": ["food safety standards"],
+        }
+    )
+    tags = tagger.tag_profile(profile).esco_skills
+    labels = [tag.label for tag in tags]
+    assert tags and tags[0].confidence == 1.0 and labels[0] == "food safety standards"
+    assert any("HACCP" in label or "food safety" in label for label in labels[1:]), labels
+    assert all(tag.confidence >= tagger.min_score for tag in tags)
