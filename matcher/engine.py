@@ -24,6 +24,7 @@ from matcher.index import VectorIndex, build_metadata, create_index, load_index,
 from matcher.index.base import MISSING_ID, Ids
 from matcher.languages import BCMS
 from matcher.lexical import LexicalScorer
+from matcher.neighbours import nearest_neighbours, smooth, with_neighbours
 from matcher.parts import (
     NAME_PART,
     PARTS_PER_PROFILE,
@@ -94,6 +95,7 @@ class Matcher:
         self._keys: dict[str, int] = {}
         self._ids_by_key: dict[int, str] = {}
         self._lexical: dict[Kind, tuple[list[str], LexicalScorer]] = {}
+        self._neighbours: dict[Kind, dict[str, list[str]]] = {}
         self._key_counter = 0
 
     # -- the network -------------------------------------------------------------------
@@ -134,14 +136,14 @@ class Matcher:
         self._index.add(np.asarray(ids, dtype=np.int64), vectors)
         for profile in profiles:
             self._profiles[profile.id] = profile
-            self._lexical.pop(profile.kind, None)
+            self._forget(profile.kind)
 
     def remove(self, profile_id: str) -> Profile:
         """Remove a profile and its vectors; its id may be added again later."""
         profile = self.get(profile_id)
         self._index.delete(self._part_ids(profile))
         del self._profiles[profile_id]
-        self._lexical.pop(profile.kind, None)
+        self._forget(profile.kind)
         return profile
 
     def upsert(self, profile: Profile) -> None:
@@ -216,7 +218,7 @@ class Matcher:
             return []
         lexical_scores = self._lexical_scores(query.text, target_kind, allowed)
         pool = self._nominate(query_vectors, lexical_scores, allowed)
-        dense, best_parts = self._dense_scores(query_vectors, pool)
+        dense, best_parts = self._smoothed_dense(query_vectors, pool, target_kind)
         lexical = np.array([lexical_scores.get(pid, 0.0) for pid in pool], dtype=np.float32)
         if not self.config.uses_lexical:
             final = dense
@@ -286,6 +288,36 @@ class Matcher:
         if lexical:
             pool.update(sorted(lexical, key=lambda pid: (-lexical[pid], pid))[:limit])
         return sorted(pool)
+
+    def _smoothed_dense(
+        self, query_vectors: np.ndarray | None, pool: list[str], kind: Kind
+    ) -> tuple[np.ndarray, dict[str, int]]:
+        """Dense scores of the pool, smoothed over each profile's nearest neighbours."""
+        if query_vectors is None or self.config.smoothing <= 0:
+            return self._dense_scores(query_vectors, pool)
+        neighbours = self._neighbour_map(kind)
+        scored = with_neighbours(pool, neighbours)
+        dense, best_parts = self._dense_scores(query_vectors, scored)
+        by_id = dict(zip(scored, dense.tolist(), strict=True))
+        return smooth(pool, by_id, neighbours, self.config.smoothing), best_parts
+
+    def _neighbour_map(self, kind: Kind) -> dict[str, list[str]]:
+        if kind not in self._neighbours:
+            ids = [p.id for p in self.profiles(kind)]
+            text_ids = np.array(
+                [self._keys[pid] * PARTS_PER_PROFILE for pid in ids], dtype=np.int64
+            )
+            found = nearest_neighbours(self._index, text_ids, self.config.smoothing_k)
+            self._neighbours[kind] = {
+                pid: [self._ids_by_key[other // PARTS_PER_PROFILE] for other in row]
+                for pid, row in zip(ids, found, strict=True)
+            }
+        return self._neighbours[kind]
+
+    def _forget(self, kind: Kind) -> None:
+        """Drop what was derived from a kind's profiles; it is rebuilt when next needed."""
+        self._lexical.pop(kind, None)
+        self._neighbours.pop(kind, None)
 
     def _dense_scores(
         self, query_vectors: np.ndarray | None, pool: list[str]
@@ -387,7 +419,7 @@ class Matcher:
         expected_ids = np.concatenate(expected) if expected else np.zeros(0, dtype=np.int64)
         if not np.array_equal(np.sort(index.ids()), np.sort(expected_ids)):
             raise IndexMismatchError(f"index {path} holds other vectors than its profiles need")
-        self._index, self._profiles, self._lexical = index, by_id, {}
+        self._index, self._profiles, self._lexical, self._neighbours = index, by_id, {}, {}
         self._keys = keys
         self._ids_by_key = {key: pid for pid, key in keys.items()}
         self._key_counter = max(self._ids_by_key, default=-1) + 1

@@ -37,10 +37,20 @@ BASELINES: dict[str, RankingConfig] = {
     "tfidf": RankingConfig(dense_weight=0, lexical="tfidf", lexical_weight=1.0),
     "bm25": RankingConfig(dense_weight=0, lexical="bm25", lexical_weight=1.0),
     "dense": RankingConfig(
-        lexical=None, use_documents=False, top_m=1, name_weight=0, query_parts=False
+        lexical=None,
+        use_documents=False,
+        top_m=1,
+        name_weight=0,
+        query_parts=False,
+        smoothing=0,
     ),
     "dense-maxsim": RankingConfig(
-        lexical=None, use_documents=True, top_m=1, name_weight=0, query_parts=False
+        lexical=None,
+        use_documents=True,
+        top_m=1,
+        name_weight=0,
+        query_parts=False,
+        smoothing=0,
     ),
 }
 

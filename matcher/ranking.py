@@ -31,6 +31,8 @@ class RankingConfig:
     name_weight: share of the name's own vector in the score of kinds with topical names.
     query_parts / whole_weight: also embed the query's skills or sentences one by one; the
         dense score is `whole_weight` x (whole query) + the rest x (mean over the pieces).
+    smoothing / smoothing_k: add `smoothing` x the mean dense score of a profile's
+        `smoothing_k` nearest profiles of its kind (matcher/neighbours.py).
     fusion: z-scores or min-max over the candidate pool, or reciprocal rank fusion.
     candidates: how many profiles each signal nominates before exact re-scoring.
     """
@@ -43,6 +45,8 @@ class RankingConfig:
     name_weight: float = 0.2
     query_parts: bool = True
     whole_weight: float = 0.3
+    smoothing: float = 0.3
+    smoothing_k: int = 10
     fusion: Fusion = "z"
     rrf_k: int = 60
     candidates: int = 300

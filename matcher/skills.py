@@ -35,7 +35,7 @@ DEFAULT_MIN_SCORE = 0.45
 
 # One vector per skill, plain cosine: the score is the confidence of a tag.
 SINGLE_VECTOR = RankingConfig(
-    lexical=None, use_documents=False, top_m=1, name_weight=0, query_parts=False
+    lexical=None, use_documents=False, top_m=1, name_weight=0, query_parts=False, smoothing=0
 )
 
 

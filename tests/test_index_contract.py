@@ -42,6 +42,14 @@ def test_delete_removes_only_named_ids(index) -> None:  # type: ignore[no-untype
     assert 3 not in found and 4 not in found
 
 
+def test_vectors_are_returned_by_id(index) -> None:  # type: ignore[no-untyped-def]
+    vectors = unit_vectors(6)
+    index.add(np.array([50, 10, 30, 20, 40, 60], dtype=np.int64), vectors)
+    assert np.allclose(index.vectors(np.array([30, 50])), vectors[[2, 0]])
+    with pytest.raises(KeyError):
+        index.vectors(np.array([31]))
+
+
 def test_duplicate_ids_are_refused(index) -> None:  # type: ignore[no-untyped-def]
     index.add(np.arange(3, dtype=np.int64), unit_vectors(3))
     with pytest.raises(ValueError, match="new and unique"):

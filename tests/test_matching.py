@@ -22,6 +22,8 @@ from matcher import (
 )
 from matcher.embedding_cache import encode_documents_cached
 from matcher.encoders import EnsembleEncoder
+from matcher.index import ExactIndex
+from matcher.neighbours import nearest_neighbours, smooth, with_neighbours
 from tests.factories import make_profile
 
 
@@ -208,3 +210,41 @@ def test_ensemble_scores_are_the_mean_of_member_cosines() -> None:
     assert np.allclose(cached, [a, b], atol=1e-6)
     assert len(cache) == 4  # two texts, cached under each member's name
     assert ensemble.name == "hashing-64+hashing-256"
+
+
+def test_neighbours_and_smoothing() -> None:
+    index = ExactIndex(2)
+    index.add(
+        np.array([10, 20, 30, 40]),
+        np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32),
+    )
+    assert nearest_neighbours(index, np.array([10, 20, 30, 40]), 1) == [[20], [10], [40], [30]]
+    neighbours = {"a": ["b"], "b": ["a"], "c": []}
+    assert with_neighbours(["a"], neighbours) == ["a", "b"]
+    smoothed = smooth(["a", "c"], {"a": 0.5, "b": 0.9, "c": 0.4}, neighbours, 0.5)
+    assert smoothed.tolist() == pytest.approx([0.95, 0.4])
+
+
+def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder) -> None:
+    texts = {
+        "lone": "olive oil HACCP audits sailing regatta",  # best alone; its peers are about sailing
+        "sea-1": "sailing regatta harbour boats",
+        "sea-2": "sailing regatta marina boats",
+        "peered": "olive oil HACCP audit plans training",  # its peers fit the need too
+        "peer-1": "HACCP audit plans olive mills",
+        "peer-2": "olive HACCP audit plans checks",
+    }
+    profiles = [
+        make_profile(id=key, kind="placement", name="p", text=text) for key, text in texts.items()
+    ]
+    query = Query(text="olive oil HACCP audits")
+    best = {}
+    for weight in (0.0, 1.0):
+        matcher = Matcher(
+            hashing_encoder,
+            backend="exact",
+            config=RankingConfig(lexical=None, smoothing=weight, smoothing_k=2),
+        )
+        matcher.add(profiles)
+        best[weight] = matcher.match(query, target_kind=Kind.PLACEMENT, k=1)[0].profile.id
+    assert best == {0.0: "lone", 1.0: "peered"}

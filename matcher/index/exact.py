@@ -54,6 +54,15 @@ class ExactIndex:
             ids_out[row, :top] = ids[order]
         return scores_out, ids_out
 
+    def vectors(self, ids: Ids) -> Vectors:
+        ids = as_ids(ids)
+        order = np.argsort(self._ids)
+        places = np.searchsorted(self._ids, ids, sorter=order)
+        found = order[np.minimum(places, len(order) - 1)] if len(order) else places
+        if len(ids) and (not len(order) or not np.array_equal(self._ids[found], ids)):
+            raise KeyError("unknown vector id")
+        return self._vectors[found]
+
     def count(self) -> int:
         return len(self._ids)
 

@@ -52,6 +52,15 @@ class FaissIndex:
             ids = np.pad(ids, ((0, 0), (0, pad)), constant_values=MISSING_ID)
         return scores[:, :k], ids[:, :k].astype(np.int64)
 
+    def vectors(self, ids: Ids) -> Vectors:
+        ids = as_ids(ids)
+        if not len(ids):
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        try:
+            return np.asarray(self._index.reconstruct_batch(ids), dtype=np.float32)
+        except RuntimeError:
+            raise KeyError("unknown vector id") from None
+
     def count(self) -> int:
         return int(self._index.ntotal)
 

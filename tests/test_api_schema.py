@@ -1,0 +1,172 @@
+"""The API against its own OpenAPI document, with schemathesis: every operation, positive and
+negative data, and stateful runs (create → read/change/match → delete → use after delete).
+
+Checks: all of schemathesis' checks (not_a_server_error, status_code_conformance,
+content_type_conformance, response_headers_conformance, response_schema_conformance,
+negative_data_rejection, positive_data_acceptance, missing_required_header,
+unsupported_method, use_after_free, ensure_resource_availability, ...). The hashing encoder
+keeps it fast; each operation gets at most MAX_EXAMPLES generated cases per phase.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from schemathesis.python.asgi import shutdown_lifespans
+
+from matcher import HashingEncoder
+from service.api import create_app
+from service.api.network import Network
+from service.config import Settings
+
+MAX_EXAMPLES = 25
+STATEFUL_SCENARIOS = 40
+
+# The import operation takes CSV and JSON Lines bodies: send generated strings as they are.
+TEXT_MEDIA_TYPES = ("text/csv", "application/x-ndjson", "application/jsonl")
+for _media_type in TEXT_MEDIA_TYPES:
+    schemathesis.serializer.alias(_media_type, "text/plain")
+
+FOLDER = Path(tempfile.gettempdir()) / f"smartmatch-api-schema-{uuid.uuid4().hex}"
+APP = create_app(
+    Settings(
+        database_url=f"sqlite:///{FOLDER / 'store.db'}",
+        index_path=FOLDER / "index.npz",
+        model="hashing",
+        esco_tagging=False,
+    ),
+    encoder=HashingEncoder(),
+)
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"mode": "all", "max-examples": MAX_EXAMPLES},
+        "checks": {"enabled": True},
+        "phases": {"stateful": {"max-steps": 8}},
+    }
+)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _app_lifespan() -> Iterator[None]:
+    """Schemathesis starts the app's lifespan on the first call; stop it when done."""
+    yield
+    shutdown_lifespans()
+    shutil.rmtree(FOLDER, ignore_errors=True)
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.filter_too_much],
+)
+def test_every_operation(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
+def test_stateful_links_with_use_after_free() -> None:
+    """Chains of calls along the OpenAPI links (create → read, change, match → delete → read,
+    match again); a deleted profile must be 404 everywhere (the use_after_free check)."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Each scenario starts from an empty network, so that replays are reproducible.
+            _empty_the_network()
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=8,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
+
+
+def _empty_the_network(app: FastAPI = APP, delete: Callable[..., None] = Network.delete) -> None:
+    network: Network | None = getattr(app.state, "network", None)
+    if network is None:
+        return  # not started yet: the store is empty
+    for profile in network.runtime.matcher.profiles():
+        delete(network, kind=profile.kind, profile_id=profile.id)
+
+
+# A CSV or JSON Lines body is text on the wire whatever was generated: `{}` sent as
+# application/jsonl is one valid line, not a schema violation. Only text is sent there.
+@schema.hook("filter_case")
+def _raw_text_bodies_are_text(context: Any, case: schemathesis.Case) -> bool:
+    return case.media_type not in TEXT_MEDIA_TYPES or isinstance(case.body, str)
+
+
+# What the OpenAPI document cannot say, told to the generator: a profile's `end` is never
+# before its `start` (a PATCH that sets one date may clash with the stored other one, so it
+# sets both or neither).
+@schema.hook("filter_body")
+def _bodies_the_schema_cannot_rule_out(context: Any, body: Any) -> bool:
+    if not isinstance(body, dict):
+        return True
+    start, end = body.get("start"), body.get("end")
+    if isinstance(start, str) and isinstance(end, str):
+        return end >= start
+    if context.operation is not None and context.operation.method.upper() == "PATCH":
+        return not (isinstance(start, str) or isinstance(end, str))
+    return True
+
+
+def test_the_stateful_run_catches_a_profile_that_outlives_its_delete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The use-after-free check has teeth: a DELETE that answers 204 but keeps the profile
+    is found by the same stateful run."""
+
+    def delete_nothing(self: Network, *, kind: Any, profile_id: str) -> None:
+        self.get(kind=kind, profile_id=profile_id)  # 404 when unknown, else "deleted"
+
+    real_delete = Network.delete
+    monkeypatch.setattr(Network, "delete", delete_nothing)
+    broken = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'store.db'}",
+            index_path=tmp_path / "index.npz",
+            model="hashing",
+            esco_tagging=False,
+        ),
+        encoder=HashingEncoder(),
+    )
+    only_use_after_free = schemathesis.Config.from_dict(
+        {"checks": {"enabled": False, "use_after_free": {"enabled": True}}}
+    )
+    broken_schema = schemathesis.openapi.from_asgi(
+        "/openapi.json", broken, config=only_use_after_free
+    )
+
+    class BrokenWorkflow(broken_schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            _empty_the_network(broken, real_delete)
+
+    with pytest.raises(Exception) as found:
+        BrokenWorkflow.run(
+            settings=hypothesis.settings(
+                max_examples=100,
+                stateful_step_count=8,
+                deadline=None,
+                suppress_health_check=list(hypothesis.HealthCheck),
+                phases=[hypothesis.Phase.generate],
+                derandomize=True,
+            )
+        )
+    assert "Deleted resource still available" in _messages(found.value)
+
+
+def _messages(error: BaseException) -> str:
+    inner = error.exceptions if isinstance(error, BaseExceptionGroup) else ()
+    return "\n".join([str(error), *(_messages(sub) for sub in inner)])
