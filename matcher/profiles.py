@@ -110,7 +110,7 @@ class Profile(BaseModel):
 
     def embedded_text(self) -> str:
         """The text that represents the whole profile: `name. text`, or `text` for people."""
-        if self.kind in NAMELESS_KINDS:
+        if self.kind in NAMELESS_KINDS or self.text == self.name:
             return self.text
         return f"{self.name}. {self.text}"
 

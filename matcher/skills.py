@@ -102,7 +102,7 @@ class SkillTagger:
                     id=skill.uri.removeprefix(ESCO_SKILL_URI),
                     kind=Kind.SKILL,
                     name=skill.label,
-                    text=skill.description or skill.label,
+                    text=skill.label,  # labels alone: short to encode, and they tag best
                 )
                 for skill in skills
             ],

@@ -21,6 +21,7 @@ import hypothesis
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from schemathesis.core.failures import FailureGroup
 from schemathesis.python.asgi import shutdown_lifespans
 
 from matcher import HashingEncoder
@@ -153,7 +154,7 @@ def test_the_stateful_run_catches_a_profile_that_outlives_its_delete(
         def setup(self) -> None:
             _empty_the_network(broken, real_delete)
 
-    with pytest.raises(Exception) as found:
+    with pytest.raises(FailureGroup) as found:
         BrokenWorkflow.run(
             settings=hypothesis.settings(
                 max_examples=100,
