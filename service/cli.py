@@ -14,9 +14,10 @@ from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
 from service import runtime as rt
 from service.config import Settings, get_settings
 from service.console import console
-from service.db import transaction
+from service.db import make_engine, session_factory, transaction
 from service.evaluate_command import evaluate_command
 from service.importer import ImportReport, format_of, import_profiles
+from service.profile_store import count_profiles
 
 app = typer.Typer(help="SMART Match: match businesses, experts, students and placements.")
 
@@ -172,6 +173,35 @@ def demo(
         runtime.matcher.match_profile(request, target_kind=Kind.EXPERT, k=5),
         title=f"experts for {request}",
     )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo network first if the store is empty.")
+    ] = False,
+) -> None:
+    """Serve the HTTP API; its interactive docs are at /docs."""
+    import uvicorn
+
+    from service.api import create_app
+
+    settings = get_settings()
+    if demo and store_is_empty(settings):
+        print_report(import_file(settings, settings.demo_data))
+    console.print(f"SMART Match API on http://{host}:{port} · docs: http://{host}:{port}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def store_is_empty(settings: Settings) -> bool:
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            return count_profiles(session) == 0
+    finally:
+        engine.dispose()
 
 
 app.command("evaluate")(evaluate_command)

@@ -1,0 +1,126 @@
+"""The HTTP API of SMART Match, built by `create_app(settings)`.
+
+The lifespan opens the store and loads the model and the index once (`open_runtime`) and
+keeps them on `app.state.network`; at shutdown it saves the index. Routes live in
+routes_*.py, errors are mapped in errors.py, and the store and matcher are kept in step by
+network.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from matcher import Encoder
+from service import runtime as rt
+from service.api import examples, routes_import, routes_matching
+from service.api.errors import (
+    install_error_handlers,
+    problem_media_types,
+    problem_response,
+    problems,
+)
+from service.api.limits import MAX_BODY_BYTES, BodySizeLimit
+from service.api.network import Network
+from service.api.routes_profiles import example, profile_routers
+from service.api.schemas import Health, Readiness
+from service.config import Settings, get_settings
+
+log = logging.getLogger("smartmatch.api")
+
+DESCRIPTION = """Matching for the SMART Innovation Centres' Knowledge Exchange Network:
+businesses and requests find academic experts, experts find businesses, students find
+placements and placements find students. Every match comes with its explanation.
+
+Errors are `application/problem+json` (RFC 9457) with an `errors` list naming each field."""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    encoder: Encoder | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The API over the store and index that `settings` name; `encoder` overrides the model."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await run_in_threadpool(lambda: rt.open_runtime(settings, encoder=encoder))
+        network = Network(runtime)
+        app.state.network = network
+        log.info("matcher ready: %d profiles, index %s", len(runtime.matcher), runtime.index_status)
+        try:
+            yield
+        finally:
+            app.state.network = None
+            await run_in_threadpool(network.save_index)
+            runtime.engine.dispose()
+
+    app = FastAPI(
+        title="SMART Match",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    install_error_handlers(app)
+    for router in profile_routers():
+        app.include_router(router)
+    app.include_router(routes_matching.router)
+    app.include_router(routes_import.router)
+    _add_probes(app)
+    _problem_openapi(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The API with settings read from the environment: `uvicorn --factory` calls this."""
+    return create_app(get_settings())
+
+
+def _add_probes(app: FastAPI) -> None:
+    @app.get("/health", tags=["operations"], operation_id="health", summary="The process is alive")
+    def health() -> Health:
+        return Health()
+
+    @app.get(
+        "/ready",
+        tags=["operations"],
+        operation_id="ready",
+        summary="The model and the index are loaded (503 until they are)",
+        responses={
+            200: example(examples.READY),
+            **problems(503),
+        },
+        response_model=Readiness,
+    )
+    def ready(request: Request) -> Readiness | JSONResponse:
+        network: Network | None = getattr(request.app.state, "network", None)
+        if network is None or network.stale:
+            return problem_response(503, "The matcher is not ready.", kind="not-ready")
+        profiles, vectors = network.counts()
+        return Readiness(profiles=profiles, vectors=vectors, index=network.runtime.index_status)
+
+
+def _problem_openapi(app: FastAPI) -> None:
+    """Generate the OpenAPI document once, with errors documented as problem+json."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            app.openapi_schema = problem_media_types(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
