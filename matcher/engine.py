@@ -384,7 +384,7 @@ class Matcher:
     def save(self, path: Path) -> None:
         """Write the index with its metadata and the profile-key map, atomically."""
         metadata = build_metadata(self._index, model=self.encoder.name, checksum=self.checksum())
-        ids = list(self._keys)
+        ids = list(self._profiles)  # keys of removed profiles are not saved
         save_index(
             path,
             self._index,

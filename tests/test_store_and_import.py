@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from matcher import Kind, Query
+from matcher import Kind, Query, parse_profile
 from service import runtime as rt
 from service.cli import app
 from service.config import Settings
@@ -95,3 +95,24 @@ def _env(settings: Settings) -> dict[str, str]:
         "SMARTMATCH_INDEX_PATH": str(settings.index_path),
         "SMARTMATCH_MODEL": settings.model,
     }
+
+
+def test_saved_index_is_adopted_after_removals_and_updates(settings: Settings) -> None:
+    runtime = rt.open_runtime(settings)
+    matcher = runtime.matcher
+    matcher.add([parse_profile({**GOOD, "id": f"exp-{i}"}) for i in range(5)])
+    matcher.add(
+        [
+            parse_profile(
+                {"id": "plc-1", "kind": "placement", "name": "Web developer", "text": "React."}
+            )
+        ]
+    )
+    matcher.remove("exp-2")
+    matcher.upsert(parse_profile({**GOOD, "id": "exp-3", "text": "Solar energy."}))
+    rt.save_index(settings, runtime.sessions, matcher)
+    reopened = rt.new_matcher(settings, runtime.sessions, matcher.encoder)
+    reopened.restore(settings.index_path, matcher.profiles())
+    assert reopened.vector_count() == matcher.vector_count()
+    found = reopened.match(Query(text="solar energy"), target_kind=Kind.EXPERT, k=1)
+    assert found[0].profile.id == "exp-3"
