@@ -29,7 +29,11 @@ MAX_SENTENCES = 12
 
 # Minimum cosine for a sentence-to-skill tag, per encoder: cosines of different models live
 # on different scales (e5's are compressed near 1). Chosen on skills-jobads-dev (README).
-MIN_SCORE = {"all-MiniLM-L6-v2": 0.45, "multilingual-e5-small-q4": 0.86}
+MIN_SCORE = {
+    "all-MiniLM-L6-v2": 0.45,
+    "multilingual-e5-small-q4": 0.86,
+    "all-MiniLM-L6-v2+multilingual-e5-small-q4": 0.65,
+}
 DEFAULT_MIN_SCORE = 0.45
 
 

@@ -23,8 +23,11 @@ class Settings(BaseSettings):
         description="Where the vector index is saved; derived state, rebuilt when it disagrees.",
     )
     model: str = Field(
-        default="all-MiniLM-L6-v2",
-        description="Encoder: a sentence-transformers name or path, `e5`, or `hashing` (tests).",
+        default="all-MiniLM-L6-v2+e5",
+        description=(
+            "Encoder: a sentence-transformers name or path, `e5`, `hashing` (tests), or several"
+            " joined by `+` (an ensemble; the default, chosen in models/README.md)."
+        ),
     )
     index_backend: Literal["faiss", "exact"] = Field(
         default="faiss", description="Vector index backend."
