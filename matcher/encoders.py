@@ -129,13 +129,18 @@ class E5Encoder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         batches = [list(texts[i : i + 256]) for i in range(0, len(texts), 256)]
+        progress = None
         if show_progress:
             from tqdm import tqdm
 
-            batches = list(tqdm(batches, desc="encoding", unit="batch"))
-        parts = [
-            np.asarray(self._model.passage(batch)).reshape(len(batch), -1) for batch in batches
-        ]
+            progress = tqdm(total=len(batches), desc="encoding (e5)", unit="batch")
+        parts = []
+        for batch in batches:
+            parts.append(np.asarray(self._model.passage(batch)).reshape(len(batch), -1))
+            if progress is not None:
+                progress.update()
+        if progress is not None:
+            progress.close()
         return _normalise(np.concatenate(parts))
 
 
