@@ -19,7 +19,7 @@ from matcher.benchmarks import Benchmark
 from matcher.embedding_cache import EmbeddingCache, MemoryEmbeddingCache
 from matcher.encoders import Encoder
 from matcher.engine import Matcher
-from matcher.ranking import RankingConfig
+from matcher.ranking import RankingConfig, plain_dense
 
 MEASURES = {
     "ndcg@10": nDCG @ 10,
@@ -32,26 +32,13 @@ RUN_DEPTH = 100
 QUERY_BATCH = 256
 Run = dict[str, dict[str, float]]
 
+
 # The plain methods of the shared BASELINES.md, as configurations of the same pipeline.
 BASELINES: dict[str, RankingConfig] = {
     "tfidf": RankingConfig(dense_weight=0, lexical="tfidf", lexical_weight=1.0),
     "bm25": RankingConfig(dense_weight=0, lexical="bm25", lexical_weight=1.0),
-    "dense": RankingConfig(
-        lexical=None,
-        use_documents=False,
-        top_m=1,
-        name_weight=0,
-        query_parts=False,
-        smoothing=0,
-    ),
-    "dense-maxsim": RankingConfig(
-        lexical=None,
-        use_documents=True,
-        top_m=1,
-        name_weight=0,
-        query_parts=False,
-        smoothing=0,
-    ),
+    "dense": plain_dense(use_documents=False),
+    "dense-maxsim": plain_dense(use_documents=True),
 }
 
 

@@ -60,6 +60,18 @@ class RankingConfig:
         return self.lexical is not None and self.lexical_weight > 0
 
 
+def plain_dense(*, use_documents: bool) -> RankingConfig:
+    """Cosine of the best vector (text only, or text and each document), nothing else."""
+    return RankingConfig(
+        lexical=None,
+        use_documents=use_documents,
+        top_m=1,
+        name_weight=0,
+        query_parts=False,
+        smoothing=0,
+    )
+
+
 def profile_scores(
     part_scores: FloatArray,
     owners: NDArray[np.int64],

@@ -21,7 +21,7 @@ from matcher.embedding_cache import EmbeddingCache
 from matcher.encoders import Encoder
 from matcher.engine import Matcher, Query
 from matcher.profiles import Kind, Profile, SkillTag
-from matcher.ranking import RankingConfig
+from matcher.ranking import plain_dense
 
 ESCO_SKILL_URI = "http://data.europa.eu/esco/skill/"
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s*\|\s*|\n+")
@@ -38,9 +38,7 @@ DEFAULT_MIN_SCORE = 0.45
 
 
 # One vector per skill, plain cosine: the score is the confidence of a tag.
-SINGLE_VECTOR = RankingConfig(
-    lexical=None, use_documents=False, top_m=1, name_weight=0, query_parts=False, smoothing=0
-)
+SINGLE_VECTOR = plain_dense(use_documents=False)
 
 
 @dataclass(frozen=True)

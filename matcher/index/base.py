@@ -63,3 +63,13 @@ def as_vectors(vectors: object, dimension: int) -> Vectors:
     if matrix.shape[1] != dimension:
         raise ValueError(f"vectors have dimension {matrix.shape[1]}, index has {dimension}")
     return matrix
+
+
+def checked_new(ids: object, vectors: object, dimension: int, existing: Ids) -> tuple[Ids, Vectors]:
+    """Ids and vectors as arrays, refusing a length mismatch or an id already present."""
+    ids, vectors = as_ids(ids), as_vectors(vectors, dimension)
+    if len(ids) != len(vectors):
+        raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
+    if len(np.unique(ids)) != len(ids) or np.isin(ids, existing).any():
+        raise ValueError("ids must be new and unique")
+    return ids, vectors

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.index.base import MISSING_ID, Ids, Scores, Vectors, as_ids, as_vectors
+from matcher.index.base import (
+    MISSING_ID,
+    Ids,
+    Scores,
+    Vectors,
+    as_ids,
+    as_vectors,
+    checked_new,
+)
 
 
 class ExactIndex:
@@ -21,11 +29,7 @@ class ExactIndex:
         return self._dimension
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
-        ids, vectors = as_ids(ids), as_vectors(vectors, self._dimension)
-        if len(ids) != len(vectors):
-            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
-        if len(np.unique(ids)) != len(ids) or np.isin(ids, self._ids).any():
-            raise ValueError("ids must be new and unique")
+        ids, vectors = checked_new(ids, vectors, self._dimension, self._ids)
         self._ids = np.concatenate([self._ids, ids])
         self._vectors = np.concatenate([self._vectors, vectors])
 

@@ -8,7 +8,15 @@ import faiss
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.index.base import MISSING_ID, Ids, Scores, Vectors, as_ids, as_vectors
+from matcher.index.base import (
+    MISSING_ID,
+    Ids,
+    Scores,
+    Vectors,
+    as_ids,
+    as_vectors,
+    checked_new,
+)
 
 
 class FaissIndex:
@@ -25,11 +33,7 @@ class FaissIndex:
         return self._dimension
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
-        ids, vectors = as_ids(ids), as_vectors(vectors, self._dimension)
-        if len(ids) != len(vectors):
-            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
-        if len(np.unique(ids)) != len(ids) or np.isin(ids, self.ids()).any():
-            raise ValueError("ids must be new and unique")
+        ids, vectors = checked_new(ids, vectors, self._dimension, self.ids())
         self._index.add_with_ids(vectors, ids)
 
     def delete(self, ids: Ids) -> int:
