@@ -31,7 +31,7 @@ MAX_SENTENCES = 12
 # on different scales (e5's are compressed near 1). Chosen on skills-jobads-dev (README).
 MIN_SCORE = {
     "all-MiniLM-L6-v2": 0.45,
-    "multilingual-e5-small-q4": 0.86,
+    "multilingual-e5-small-q4": 0.85,
     "all-MiniLM-L6-v2+multilingual-e5-small-q4": 0.65,
 }
 DEFAULT_MIN_SCORE = 0.45
