@@ -33,7 +33,14 @@ from matcher.parts import (
     query_parts,
 )
 from matcher.profiles import MAX_TEXT_CHARS, Kind, Profile, SkillTag
-from matcher.ranking import RankingConfig, combine_query_parts, fuse, profile_scores
+from matcher.ranking import (
+    RankingConfig,
+    add_skill_signal,
+    combine_query_parts,
+    fuse,
+    profile_scores,
+    tag_similarity,
+)
 
 
 class Query(BaseModel):
@@ -227,6 +234,7 @@ class Matcher:
         else:
             languages = [language_group(self._profiles[pid]) for pid in pool]
             final = fuse(dense, lexical, self.config, languages)
+        final = add_skill_signal(final, self._skill_overlap(query, pool), self.config)
         order = sorted(range(len(pool)), key=lambda i: (-final[i], pool[i]))[:k]
         return [
             Match(
@@ -257,6 +265,16 @@ class Matcher:
         return self.match(
             query_for(profile), target_kind=target_kind, k=k, filters=filters, exclude={profile_id}
         )
+
+    def _skill_overlap(self, query: Query, pool: list[str]) -> np.ndarray:
+        """How much each pooled profile's ESCO skills overlap the query's (0 without tags)."""
+        asked = {tag.uri: tag.confidence for tag in query.esco_skills}
+        overlap = np.zeros(len(pool), dtype=np.float32)
+        if asked:
+            for i, pid in enumerate(pool):
+                tags = {tag.uri: tag.confidence for tag in self._profiles[pid].esco_skills}
+                overlap[i] = tag_similarity(asked, tags)
+        return overlap
 
     def _allowed(self, kind: Kind, filters: MatchFilters, exclude: set[str]) -> list[str]:
         check_filters = not filters.is_empty()

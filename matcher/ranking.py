@@ -7,7 +7,7 @@ number here applies to every benchmark and every network alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +33,8 @@ class RankingConfig:
         dense score is `whole_weight` x (whole query) + the rest x (mean over the pieces).
     smoothing / smoothing_k: add `smoothing` x the mean dense score of a profile's
         `smoothing_k` nearest profiles of its kind (matcher/neighbours.py).
+    skill_weight: weight of the ESCO-skill overlap (cosine of tag confidences), added
+        after normalisation when the query and some candidates carry ESCO tags.
     fusion: z-scores or min-max over the candidate pool, or reciprocal rank fusion.
     candidates: how many profiles each signal nominates before exact re-scoring.
     """
@@ -47,6 +49,7 @@ class RankingConfig:
     whole_weight: float = 0.3
     smoothing: float = 0.3
     smoothing_k: int = 10
+    skill_weight: float = 0.2
     fusion: Fusion = "z"
     rrf_k: int = 60
     candidates: int = 300
@@ -69,6 +72,7 @@ def plain_dense(*, use_documents: bool) -> RankingConfig:
         name_weight=0,
         query_parts=False,
         smoothing=0,
+        skill_weight=0,
     )
 
 
@@ -187,3 +191,23 @@ def fuse(
     return (config.dense_weight * dense_part + config.lexical_weight * lexical_part).astype(
         np.float32
     )
+
+
+def tag_similarity(query: Mapping[str, float], profile: Mapping[str, float]) -> float:
+    """Cosine between two sets of ESCO tags weighted by their confidences (0 if disjoint)."""
+    shared = query.keys() & profile.keys()
+    if not shared:
+        return 0.0
+    dot = sum(query[uri] * profile[uri] for uri in shared)
+    norms = np.sqrt(sum(v * v for v in query.values()) * sum(v * v for v in profile.values()))
+    return float(dot / norms)
+
+
+def add_skill_signal(final: FloatArray, skills: FloatArray, config: RankingConfig) -> FloatArray:
+    """The fused score plus the normalised skill overlap; unchanged when nobody overlaps."""
+    if config.skill_weight <= 0 or not skills.any():
+        return final
+    combined: FloatArray = (final + config.skill_weight * normalise(skills, config)).astype(
+        np.float32
+    )
+    return combined

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import Encoder, Kind, Matcher, Query, query_for
+from matcher import Encoder, Kind, Matcher, Query, RankingConfig, query_for
 from matcher.languages import detect_language
+from matcher.profiles import SkillTag
+from matcher.ranking import tag_similarity
 from matcher.skills import ESCO_SKILL_URI, EscoSkill, SkillTagger, load_esco_skills
 from service.enrichment import enrich
 from tests.conftest import REPO
@@ -91,3 +93,26 @@ def test_shipped_esco_subset_is_complete_and_attributed() -> None:
         "ESCO classification, European Commission, v1.1.1"
         in (REPO / "data" / "esco" / "README.md").read_text()
     )
+
+
+def test_esco_overlap_is_a_ranking_signal(hashing_encoder: Encoder) -> None:
+    def tag(uuid: str, confidence: float = 1.0) -> SkillTag:
+        return SkillTag(uri=ESCO_SKILL_URI + uuid, label=uuid, confidence=confidence)
+
+    assert tag_similarity({"a": 1.0}, {"b": 1.0}) == 0.0
+    assert tag_similarity({"a": 1.0, "b": 1.0}, {"a": 1.0, "b": 1.0}) == pytest.approx(1.0)
+    same_text = "Placement in a small company."
+    plain = make_profile(id="plain", kind="placement", name="Job", text=same_text)
+    skilled = make_profile(
+        id="skilled", kind="placement", name="Job", text=same_text, esco_skills=[tag("0002")]
+    )
+    query = Query(text=same_text, esco_skills=[tag("0002", 0.9)])
+    for weight, expected in (
+        (0.0, "plain"),
+        (0.2, "skilled"),
+    ):  # ties break by id without the signal
+        matcher = Matcher(
+            hashing_encoder, backend="exact", config=RankingConfig(skill_weight=weight)
+        )
+        matcher.add([plain, skilled])
+        assert matcher.match(query, target_kind=Kind.PLACEMENT, k=1)[0].profile.id == expected
