@@ -19,6 +19,7 @@ from service.api import create_app
 from service.api.schemas import ProfileCreate
 from service.cli import app as cli
 from service.config import Settings
+from tests.api_helpers import match_ids
 
 PROBLEM = "application/problem+json"
 OLIVE = {"id": "exp-1", "name": "Ana", "text": "Olive oil food safety and HACCP plans."}
@@ -30,11 +31,6 @@ NEED = {"id": "req-1", "name": "HACCP for a mill", "text": "HACCP plan for our o
 def client(settings: Settings, hashing_encoder: Encoder) -> Iterator[TestClient]:
     with TestClient(create_app(settings, encoder=hashing_encoder)) as test_client:
         yield test_client
-
-
-def ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [found["profile"]["id"] for found in response.json()["matches"]]
 
 
 def assert_problem(response: Any, status: int, *fields: str) -> dict[str, Any]:
@@ -127,18 +123,18 @@ def test_body_over_the_limit_is_413(settings: Settings, hashing_encoder: Encoder
 def test_every_write_shows_in_the_next_match(client: TestClient) -> None:
     client.post("/experts", json=OLIVE)
     client.post("/requests", json=NEED)
-    assert ids(client.get("/requests/req-1/experts")) == ["exp-1"]
+    assert match_ids(client.get("/requests/req-1/experts")) == ["exp-1"]
     client.post("/experts", json=SOLAR)
-    assert ids(client.get("/requests/req-1/experts"))[0] == "exp-1"
+    assert match_ids(client.get("/requests/req-1/experts"))[0] == "exp-1"
     client.put("/experts/exp-2", json=_fields(OLIVE))  # the solar expert turns to olive oil
-    assert set(ids(client.get("/requests/req-1/experts"))) == {"exp-1", "exp-2"}
+    assert set(match_ids(client.get("/requests/req-1/experts"))) == {"exp-1", "exp-2"}
     client.patch("/experts/exp-1", json={"visible": False})
-    assert ids(client.get("/requests/req-1/experts")) == ["exp-2"]
+    assert match_ids(client.get("/requests/req-1/experts")) == ["exp-2"]
     client.delete("/experts/exp-2")
-    assert ids(client.get("/requests/req-1/experts")) == []
+    assert match_ids(client.get("/requests/req-1/experts")) == []
     assert_problem(client.get("/experts/exp-2/businesses"), 404)
     found = client.post("/match", json={"text": "olive oil", "target": "request", "k": 1})
-    assert ids(found) == ["req-1"]
+    assert match_ids(found) == ["req-1"]
 
 
 def _fields(profile: dict[str, Any]) -> dict[str, Any]:
@@ -151,12 +147,12 @@ def test_match_filters_and_k(client: TestClient) -> None:
         client.post("/businesses", json={**NEED, "id": f"biz-{number}", "languages": ["en"]})
     client.post("/requests", json=NEED)
     some = client.get("/requests/req-1/experts", params=[("country", "AL"), ("country", "ME")])
-    assert sorted(ids(some)) == ["exp-AL", "exp-ME"]
-    assert len(ids(client.get("/requests/req-1/experts", params={"k": 1}))) == 1
+    assert sorted(match_ids(some)) == ["exp-AL", "exp-ME"]
+    assert len(match_ids(client.get("/requests/req-1/experts", params={"k": 1}))) == 1
     body = {"text": "olive oil", "target": "expert", "filters": {"countries": ["BA"]}}
-    assert ids(client.post("/match", json=body)) == ["exp-BA"]
-    assert ids(client.get("/experts/exp-AL/businesses", params={"language": "sq"})) == []
-    assert len(ids(client.get("/experts/exp-AL/businesses", params={"language": "en"}))) == 3
+    assert match_ids(client.post("/match", json=body)) == ["exp-BA"]
+    assert match_ids(client.get("/experts/exp-AL/businesses", params={"language": "sq"})) == []
+    assert len(match_ids(client.get("/experts/exp-AL/businesses", params={"language": "en"}))) == 3
     assert_problem(client.post("/match", json={**body, "target": "skill"}), 422, "target")
 
 
@@ -184,7 +180,7 @@ def test_import_reports_like_the_cli(
     as_csv = client.post("/import", content=csv, headers={"content-type": "text/csv"})
     assert as_csv.json() == {"imported": ["stu-1"], "errors": []}
     assert client.get("/students/stu-1").json()["skills"] == ["JavaScript", "React"]
-    assert ids(client.post("/match", json={"text": "HACCP", "target": "expert"})) == ["exp-1"]
+    assert match_ids(client.post("/match", json={"text": "HACCP", "target": "expert"})) == ["exp-1"]
     raw = b"\xff\xfe\n" + json.dumps({**SOLAR, "id": "exp-3", "kind": "expert"}).encode()
     mixed = client.post("/import", content=raw, headers={"content-type": "application/x-ndjson"})
     assert mixed.json()["imported"] == ["exp-3"] and mixed.json()["errors"][0]["line"] == 1
@@ -211,14 +207,16 @@ def test_concurrent_writes_and_matches_stay_consistent(client: TestClient) -> No
     def work(number: int) -> None:
         profile = {**OLIVE, "id": f"exp-{number}"}
         assert client.post("/experts", json=profile).status_code == 201
-        assert f"exp-{number}" in ids(client.get("/requests/req-1/experts", params={"k": 100}))
+        assert f"exp-{number}" in match_ids(
+            client.get("/requests/req-1/experts", params={"k": 100})
+        )
         if number % 2:
             assert client.delete(f"/experts/exp-{number}").status_code == 204
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(work, range(20)))
     expected = [f"exp-{number}" for number in range(0, 20, 2)]
-    found = ids(client.get("/requests/req-1/experts", params={"k": 100}))
+    found = match_ids(client.get("/requests/req-1/experts", params={"k": 100}))
     assert sorted(found) == sorted(expected)
     assert client.get("/experts").json()["total"] == len(expected)
 

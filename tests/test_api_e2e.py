@@ -14,6 +14,7 @@ from matcher import Encoder
 from service.api import create_app
 from service.cli import app as cli
 from service.config import Settings
+from tests.api_helpers import match_ids
 
 EXPERTS = [
     ("exp-food", "Food technologist: HACCP plans, ISO 22000 audits, olive oil quality."),
@@ -35,11 +36,6 @@ def client(settings: Settings, real_encoder: Encoder) -> Iterator[TestClient]:
         yield test_client
 
 
-def ranked(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [found["profile"]["id"] for found in response.json()["matches"]]
-
-
 @pytest.mark.slow
 def test_deleted_experts_are_never_matched_again(client: TestClient) -> None:
     for expert_id, text in EXPERTS:
@@ -48,18 +44,18 @@ def test_deleted_experts_are_never_matched_again(client: TestClient) -> None:
     created = client.post("/requests", json={"id": "req-1", "name": "HACCP", "text": need})
     assert created.status_code == 201
 
-    first = ranked(client.get("/requests/req-1/experts", params={"k": 5}))
+    first = match_ids(client.get("/requests/req-1/experts", params={"k": 5}))
     assert first[0] == "exp-food" and len(first) == 5
     top = client.get("/requests/req-1/experts", params={"k": 1}).json()["matches"][0]
     assert "HACCP" in top["explanation"]["snippet"] and top["score"] > 0
 
     assert client.delete(f"/experts/{first[0]}").status_code == 204
     for k in (1, 5, 100):
-        assert first[0] not in ranked(client.get("/requests/req-1/experts", params={"k": k}))
-    after = ranked(client.get("/requests/req-1/experts", params={"k": 5}))
+        assert first[0] not in match_ids(client.get("/requests/req-1/experts", params={"k": k}))
+    after = match_ids(client.get("/requests/req-1/experts", params={"k": 5}))
     assert after == first[1:]
     free_text = client.post("/match", json={"text": need, "target": "expert", "k": 10})
-    assert first[0] not in ranked(free_text)
+    assert first[0] not in match_ids(free_text)
 
 
 @pytest.mark.slow
@@ -74,17 +70,17 @@ def test_new_skills_change_the_placement_ranking(client: TestClient) -> None:
         "skills": ["JavaScript", "React", "HTML"],
     }
     assert client.post("/students", json=student).status_code == 201
-    before = ranked(client.get("/students/stu-1/placements"))
+    before = match_ids(client.get("/students/stu-1/placements"))
     assert before[0] == "plc-web"
 
     patched = client.patch(
         "/students/stu-1", json={"skills": ["photovoltaic systems", "install solar panels"]}
     )
     assert patched.status_code == 200
-    after = ranked(client.get("/students/stu-1/placements"))
+    after = match_ids(client.get("/students/stu-1/placements"))
     assert after[0] == "plc-solar"
     assert after.index("plc-web") > before.index("plc-web")
-    students = ranked(client.get("/placements/plc-solar/students"))
+    students = match_ids(client.get("/placements/plc-solar/students"))
     assert students == ["stu-1"]
 
 
@@ -111,6 +107,6 @@ def test_serve_demo_loads_the_network_then_serves(
     assert served["host"] == "127.0.0.1" and served["port"] == 8123
     with TestClient(served["app"]) as client:
         assert client.get("/ready").json()["profiles"] == 145
-        assert ranked(client.get("/requests/req-001/experts", params={"k": 3}))
+        assert match_ids(client.get("/requests/req-001/experts", params={"k": 3}))
     again = CliRunner().invoke(cli, ["serve", "--demo"], env=env)
     assert again.exit_code == 0 and "imported" not in again.output
