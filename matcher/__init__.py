@@ -12,7 +12,7 @@ from matcher.encoders import (
     SentenceTransformerEncoder,
     load_encoder,
 )
-from matcher.engine import Match, Matcher, Query, profiles_checksum, query_for
+from matcher.engine import Match, Matcher
 from matcher.errors import (
     BenchmarkError,
     DuplicateProfileError,
@@ -23,7 +23,8 @@ from matcher.errors import (
 )
 from matcher.explanations import Explanation
 from matcher.filters import MatchFilters
-from matcher.profiles import Kind, Mode, Profile, parse_profile
+from matcher.profiles import Kind, Mode, Profile, parse_profile, profiles_checksum
+from matcher.queries import Query, query_for
 from matcher.ranking import RankingConfig
 
 __all__ = [

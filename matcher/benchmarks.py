@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.engine import Query
 from matcher.errors import BenchmarkError, ProfileError
 from matcher.profiles import Kind, Profile, parse_profile
+from matcher.queries import Query
 
 PROFILE_FIELDS = ("id", "kind", "name", "text", "documents", "skills", "country", "languages")
 

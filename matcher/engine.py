@@ -8,12 +8,11 @@ filters, then the pooled candidates are scored exactly and fused.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from matcher.embedding_cache import EmbeddingCache, encode_documents_cached
 from matcher.encoders import Encoder
@@ -22,7 +21,7 @@ from matcher.explanations import Explanation, explain
 from matcher.filters import MatchFilters
 from matcher.index import VectorIndex, build_metadata, create_index, load_index, save_index
 from matcher.index.base import MISSING_ID, Ids
-from matcher.languages import BCMS
+from matcher.languages import language_group
 from matcher.lexical import LexicalScorer
 from matcher.neighbours import nearest_neighbours, smooth, with_neighbours
 from matcher.parts import (
@@ -32,7 +31,8 @@ from matcher.parts import (
     profile_parts,
     query_parts,
 )
-from matcher.profiles import MAX_TEXT_CHARS, Kind, Profile, SkillTag
+from matcher.profiles import Kind, Profile, profiles_checksum
+from matcher.queries import Query, query_for
 from matcher.ranking import (
     RankingConfig,
     add_skill_signal,
@@ -43,44 +43,12 @@ from matcher.ranking import (
 )
 
 
-class Query(BaseModel):
-    """A need to match: free text, and the skills it names if they are known."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
-    skills: list[str] = Field(default_factory=list, max_length=100)
-    esco_skills: list[SkillTag] = Field(default_factory=list, max_length=100)
-
-
 class Match(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     profile: Profile
     score: float
     explanation: Explanation
-
-
-def query_for(profile: Profile) -> Query:
-    """What a profile asks for when it is itself the query: its text and its skills."""
-    text = profile.embedded_text()
-    if profile.skills:
-        text = f"{text} Skills: {'; '.join(profile.skills)}."
-    return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills, esco_skills=profile.esco_skills)
-
-
-def language_group(profile: Profile) -> str:
-    """The profile's text language, with Bosnian/Croatian/Serbian as one group."""
-    language = profile.language or (profile.languages[0] if profile.languages else "")
-    return "bcms" if language in BCMS else language
-
-
-def profiles_checksum(profiles: Iterable[Profile]) -> str:
-    """A digest of which profiles exist and what they say; an index must agree with it."""
-    digest = hashlib.sha256()
-    for profile_id, content in sorted((p.id, p.content_hash()) for p in profiles):
-        digest.update(f"{profile_id}\t{content}\n".encode())
-    return digest.hexdigest()
 
 
 class Matcher:

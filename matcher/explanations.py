@@ -16,7 +16,7 @@ from matcher.profiles import Profile
 from matcher.stopwords import REGION_STOP_WORDS
 
 if TYPE_CHECKING:
-    from matcher.engine import Query
+    from matcher.queries import Query
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;|])\s+")
 _WORD = re.compile(r"\w\w+", re.UNICODE)

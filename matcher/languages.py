@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+from matcher.profiles import Profile
+
 REGION_LANGUAGES = (
     Language.ALBANIAN,
     Language.BOSNIAN,
@@ -43,3 +45,9 @@ def detect_language(text: str) -> str | None:
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     return str(values[0].language.iso_code_639_1.name.lower())
+
+
+def language_group(profile: Profile) -> str:
+    """The profile's text language, with Bosnian/Croatian/Serbian as one group."""
+    language = profile.language or (profile.languages[0] if profile.languages else "")
+    return "bcms" if language in BCMS else language

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from matcher.profiles import MAX_DOCUMENTS, NAMELESS_KINDS, Profile
 
 if TYPE_CHECKING:
-    from matcher.engine import Query
+    from matcher.queries import Query
     from matcher.ranking import RankingConfig
 
 PARTS_PER_PROFILE = 1024

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -135,3 +136,11 @@ def parse_profile(data: dict[str, Any]) -> Profile:
         if message.startswith("Value error, ") and ": " in message:
             field, message = message.removeprefix("Value error, ").split(": ", 1)
         raise ProfileError(field, message) from None
+
+
+def profiles_checksum(profiles: Iterable[Profile]) -> str:
+    """A digest of which profiles exist and what they say; an index must agree with it."""
+    digest = hashlib.sha256()
+    for profile_id, content in sorted((p.id, p.content_hash()) for p in profiles):
+        digest.update(f"{profile_id}\t{content}\n".encode())
+    return digest.hexdigest()

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from matcher.embedding_cache import EmbeddingCache
 from matcher.encoders import Encoder
-from matcher.engine import Matcher, Query
+from matcher.engine import Matcher
 from matcher.profiles import Kind, Profile, SkillTag
+from matcher.queries import Query
 from matcher.ranking import plain_dense
 
 ESCO_SKILL_URI = "http://data.europa.eu/esco/skill/"
