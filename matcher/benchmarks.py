@@ -77,7 +77,11 @@ def load_benchmark(folder: Path) -> Benchmark:
                 BenchmarkQuery(
                     id=str(row["id"]),
                     target_kind=Kind(row["target_kind"]),
-                    query=Query(text=row["text"], skills=row.get("skills", [])),
+                    query=Query(
+                        text=row["text"],
+                        skills=row.get("skills", []),
+                        language=(row.get("languages") or [None])[0],
+                    ),
                 )
             )
         except (KeyError, ValueError) as error:

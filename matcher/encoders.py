@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -20,6 +21,8 @@ from matcher.errors import MatcherError
 Vectors = NDArray[np.float32]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# Name fragments of sentence-transformers models trained on many languages.
+MULTILINGUAL_NAME_TAGS = ("multilingual", "labse", "xlm", "bge-m3", "e5")
 
 
 @runtime_checkable
@@ -33,6 +36,12 @@ class Encoder(Protocol):
 
     @property
     def dimension(self) -> int: ...
+
+    @property
+    def multilingual(self) -> bool:
+        """True when texts in different languages share one vector space (e5: yes;
+        all-MiniLM-L6-v2: no, it was trained on English only)."""
+        ...
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
 
@@ -71,6 +80,10 @@ class SentenceTransformerEncoder:
     @property
     def dimension(self) -> int:
         return self._dimension
+
+    @property
+    def multilingual(self) -> bool:
+        return any(tag in self._name.lower() for tag in MULTILINGUAL_NAME_TAGS)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, show_progress=False)
@@ -120,6 +133,10 @@ class E5Encoder:
     def dimension(self) -> int:
         return 384
 
+    @property
+    def multilingual(self) -> bool:
+        return True
+
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -162,6 +179,10 @@ class HashingEncoder:
     def dimension(self) -> int:
         return self._dimension
 
+    @property
+    def multilingual(self) -> bool:
+        return True  # character n-grams know no language, so none is favoured
+
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self.encode_documents(texts)
 
@@ -199,6 +220,10 @@ class EnsembleEncoder:
     def dimension(self) -> int:
         return sum(member.dimension for member in self.members)
 
+    @property
+    def multilingual(self) -> bool:
+        return any(member.multilingual for member in self.members)
+
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self.combine([member.encode_queries(texts) for member in self.members])
 
@@ -210,6 +235,33 @@ class EnsembleEncoder:
     def combine(self, parts: Sequence[Vectors]) -> Vectors:
         combined: Vectors = (np.concatenate(parts, axis=1) * self._scale).astype(np.float32)
         return combined
+
+
+@dataclass(frozen=True)
+class Member:
+    """One encoder's slice of a (possibly concatenated) vector.
+
+    `scale` turns the slice's inner product back into that encoder's cosine.
+    """
+
+    name: str
+    columns: slice
+    multilingual: bool
+    scale: float
+
+
+def members_of(encoder: Encoder) -> list[Member]:
+    """The encoders inside `encoder`, each with its columns of the vectors it produces."""
+    if not isinstance(encoder, EnsembleEncoder):
+        return [Member(encoder.name, slice(0, encoder.dimension), encoder.multilingual, 1.0)]
+    members, start = [], 0
+    for member in encoder.members:
+        stop = start + member.dimension
+        members.append(
+            Member(member.name, slice(start, stop), member.multilingual, len(encoder.members))
+        )
+        start = stop
+    return members
 
 
 def load_encoder(model: str) -> Encoder:

@@ -15,31 +15,29 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from matcher.embedding_cache import EmbeddingCache, encode_documents_cached
-from matcher.encoders import Encoder
+from matcher.encoders import Encoder, members_of
 from matcher.errors import DuplicateProfileError, IndexMismatchError, UnknownProfileError
 from matcher.explanations import Explanation, explain
+from matcher.features import PoolSignals
 from matcher.filters import MatchFilters
+from matcher.fusion import Scorer, SignalScorer, hand_weights
 from matcher.index import VectorIndex, build_metadata, create_index, load_index, save_index
 from matcher.index.base import MISSING_ID, Ids
 from matcher.languages import language_group
 from matcher.lexical import LexicalScorer
-from matcher.neighbours import nearest_neighbours, smooth, with_neighbours
-from matcher.parts import (
-    NAME_PART,
-    PARTS_PER_PROFILE,
-    lexical_text,
-    profile_parts,
-    query_parts,
-)
+from matcher.neighbours import nearest_neighbours, with_neighbours
+from matcher.parts import PARTS_PER_PROFILE, lexical_text, profile_parts, query_parts
 from matcher.profiles import Kind, Profile, profiles_checksum
 from matcher.queries import Query, query_for
-from matcher.ranking import (
-    RankingConfig,
-    add_skill_signal,
-    combine_query_parts,
-    fuse,
-    profile_scores,
-    tag_similarity,
+from matcher.ranking import RankingConfig, tag_similarity
+from matcher.scoring import (
+    ENGLISH_OR_UNKNOWN,
+    DenseScores,
+    Pool,
+    dense_scores,
+    empty_signals,
+    neighbour_means,
+    query_language,
 )
 
 
@@ -61,10 +59,13 @@ class Matcher:
         config: RankingConfig | None = None,
         backend: str = "faiss",
         cache: EmbeddingCache | None = None,
+        fusion: Scorer | None = None,
     ) -> None:
         self.encoder = encoder
         self.config = config or RankingConfig()
         self.cache = cache
+        self.fusion = fusion or hand_weights()
+        self._members = members_of(encoder)
         self._index: VectorIndex = create_index(backend, encoder.dimension)
         self._profiles: dict[str, Profile] = {}
         self._keys: dict[str, int] = {}
@@ -155,6 +156,18 @@ class Matcher:
         exclude: Iterable[str] = (),
     ) -> list[list[Match]]:
         """`match` for many queries at once: the model encodes them in one batch."""
+        pools = self.pools(queries, target_kind=target_kind, filters=filters, exclude=exclude)
+        return [self._ranked(query, pool, k) for query, pool in zip(queries, pools, strict=True)]
+
+    def pools(
+        self,
+        queries: Sequence[Query],
+        *,
+        target_kind: Kind,
+        filters: MatchFilters | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[Pool]:
+        """Each query's candidates with their raw signals, before fusion (for training)."""
         texts_per_query = [self._query_texts(query) for query in queries]
         vectors = (
             self.encoder.encode_queries([text for texts in texts_per_query for text in texts])
@@ -162,14 +175,13 @@ class Matcher:
             else None
         )
         ends = np.cumsum([len(texts) for texts in texts_per_query])
+        allowed = self._allowed(target_kind, filters or MatchFilters(), set(exclude))
         return [
-            self._match_one(
+            self._pool(
                 query,
                 None if vectors is None else vectors[end - len(texts) : end],
-                target_kind=target_kind,
-                k=k,
-                filters=filters,
-                exclude=exclude,
+                target_kind,
+                allowed,
             )
             for query, texts, end in zip(queries, texts_per_query, ends, strict=True)
         ]
@@ -178,47 +190,47 @@ class Matcher:
         """The whole query first, then its pieces when the configuration embeds them."""
         return [query.text, *(query_parts(query) if self.config.query_parts else [])]
 
-    def _match_one(
-        self,
-        query: Query,
-        query_vectors: np.ndarray | None,
-        *,
-        target_kind: Kind,
-        k: int,
-        filters: MatchFilters | None,
-        exclude: Iterable[str],
-    ) -> list[Match]:
-        allowed = self._allowed(target_kind, filters or MatchFilters(), set(exclude))
-        if not allowed or k <= 0:
+    def _pool(
+        self, query: Query, query_vectors: np.ndarray | None, kind: Kind, allowed: list[str]
+    ) -> Pool:
+        if not allowed:
+            return Pool([], empty_signals(), {})
+        english = query_language(query) == "en"
+        lexical_scores = self._lexical_scores(query.text, kind, allowed)
+        nominating = (
+            None if query_vectors is None else self._nominating_vector(query_vectors, english)
+        )
+        candidates = self._nominate(nominating, lexical_scores, allowed)
+        signals, best_parts = self._signals(
+            query, english, query_vectors, candidates, kind, lexical_scores
+        )
+        return Pool(candidates, signals, best_parts)
+
+    def _ranked(self, query: Query, pool: Pool, k: int) -> list[Match]:
+        if not pool.ids or k <= 0:
             return []
-        lexical_scores = self._lexical_scores(query.text, target_kind, allowed)
-        pool = self._nominate(query_vectors, lexical_scores, allowed)
-        dense, best_parts = self._smoothed_dense(query_vectors, pool, target_kind)
-        lexical = np.array([lexical_scores.get(pid, 0.0) for pid in pool], dtype=np.float32)
-        if not self.config.uses_lexical:
-            final = dense
-        elif not self.config.uses_dense:
-            final = lexical
-        else:
-            languages = [language_group(self._profiles[pid]) for pid in pool]
-            final = fuse(dense, lexical, self.config, languages)
-        final = add_skill_signal(final, self._skill_overlap(query, pool), self.config)
-        order = sorted(range(len(pool)), key=lambda i: (-final[i], pool[i]))[:k]
+        final = self._scorer().score(pool.signals)
+        order = np.lexsort((np.array(pool.ids), -final))[:k]
         return [
             Match(
-                profile=self._profiles[pool[i]],
+                profile=self._profiles[pool.ids[i]],
                 score=float(final[i]),
                 explanation=explain(
-                    profile=self._profiles[pool[i]],
-                    part_no=best_parts.get(pool[i], 0),
+                    profile=self._profiles[pool.ids[i]],
+                    part_no=pool.best_parts.get(pool.ids[i], 0),
                     query=query,
                     score=float(final[i]),
-                    dense=float(dense[i]) if self.config.uses_dense else None,
-                    lexical=float(lexical[i]) if self.config.uses_lexical else None,
+                    dense=float(pool.signals.dense[i]) if self.config.uses_dense else None,
+                    lexical=float(pool.signals.lexical[i]) if self.config.uses_lexical else None,
                 ),
             )
-            for i in order
+            for i in order.tolist()
         ]
+
+    def _scorer(self) -> Scorer:
+        if self.config.scorer == "learned":
+            return self.fusion
+        return SignalScorer(self.config.scorer)
 
     def match_profile(
         self,
@@ -255,18 +267,27 @@ class Matcher:
             and (not check_filters or filters.admits(p))
         ]
 
+    def _nominating_vector(self, query_vectors: np.ndarray, english: bool) -> np.ndarray:
+        """The whole query's vector, without English-only encoders unless it is English."""
+        vector = np.array(query_vectors[:1], dtype=np.float32)
+        if not english and any(m.multilingual for m in self._members):
+            for member in self._members:
+                if not member.multilingual:
+                    vector[:, member.columns] = 0.0
+        return vector
+
     def _nominate(
-        self, query_vectors: np.ndarray | None, lexical: dict[str, float], allowed: list[str]
+        self, query_vector: np.ndarray | None, lexical: dict[str, float], allowed: list[str]
     ) -> list[str]:
         """Candidates from each signal: the best parts' profiles and the best lexical scores."""
         limit = self.config.candidates
         if len(allowed) <= limit:
             return sorted(allowed)
         pool: set[str] = set()
-        if query_vectors is not None:
+        if query_vector is not None:
             part_ids = self._part_ids_of(allowed)
             _, found = self._index.search(
-                query_vectors[:1], min(len(part_ids), 4 * limit), allowed=part_ids
+                query_vector, min(len(part_ids), 4 * limit), allowed=part_ids
             )
             for part_id in found[0]:
                 if part_id != MISSING_ID and len(pool) < limit:
@@ -275,17 +296,48 @@ class Matcher:
             pool.update(sorted(lexical, key=lambda pid: (-lexical[pid], pid))[:limit])
         return sorted(pool)
 
-    def _smoothed_dense(
-        self, query_vectors: np.ndarray | None, pool: list[str], kind: Kind
-    ) -> tuple[np.ndarray, dict[str, int]]:
-        """Dense scores of the pool, smoothed over each profile's nearest neighbours."""
-        if query_vectors is None or self.config.smoothing <= 0:
-            return self._dense_scores(query_vectors, pool)
-        neighbours = self._neighbour_map(kind)
-        scored = with_neighbours(pool, neighbours)
-        dense, best_parts = self._dense_scores(query_vectors, scored)
-        by_id = dict(zip(scored, dense.tolist(), strict=True))
-        return smooth(pool, by_id, neighbours, self.config.smoothing), best_parts
+    def _signals(
+        self,
+        query: Query,
+        english: bool,
+        query_vectors: np.ndarray | None,
+        pool: list[str],
+        kind: Kind,
+        lexical_scores: dict[str, float],
+    ) -> tuple[PoolSignals, dict[str, int]]:
+        """Every raw signal of the pool; dense ones per encoder, where each is valid."""
+        count = len(pool)
+        neighbours = self._neighbour_map(kind) if self.config.neighbours_k > 0 else {}
+        scored = with_neighbours(pool, neighbours) if neighbours else list(pool)
+        dense = DenseScores.zeros(len(scored))
+        if query_vectors is not None:
+            dense = dense_scores(
+                query_vectors,
+                self._index.vectors(self._part_ids_of(scored)),
+                self._part_owners(scored),
+                self._members,
+                self.config,
+            )
+        position = {pid: i for i, pid in enumerate(scored)}
+        rows = np.array([position[pid] for pid in pool], dtype=np.int64)
+        languages = [language_group(self._profiles[pid]) for pid in pool]
+        english_pair = np.array([english and lang in ENGLISH_OR_UNKNOWN for lang in languages])
+        signals = PoolSignals(
+            dense=dense.multilingual[rows],
+            dense_english=None if dense.english is None else dense.english[rows],
+            english_pair=english_pair,
+            best_part=dense.best_part[rows],
+            neighbours=neighbour_means(pool, dense.multilingual, position, neighbours),
+            lexical=np.array([lexical_scores.get(pid, 0.0) for pid in pool], dtype=np.float32),
+            languages=languages,
+            skills=self._skill_overlap(query, pool),
+            query_words=len(query.text.split()),
+            query_english=english,
+            plain=dense.plain[rows],
+        )
+        best_parts = {pid: int(dense.best_part_no[position[pid]]) for pid in pool}
+        assert len(signals.dense) == count
+        return signals, best_parts
 
     def _neighbour_map(self, kind: Kind) -> dict[str, list[str]]:
         if kind not in self._neighbours:
@@ -293,7 +345,7 @@ class Matcher:
             text_ids = np.array(
                 [self._keys[pid] * PARTS_PER_PROFILE for pid in ids], dtype=np.int64
             )
-            found = nearest_neighbours(self._index, text_ids, self.config.smoothing_k)
+            found = nearest_neighbours(self._index, text_ids, self.config.neighbours_k)
             self._neighbours[kind] = {
                 pid: [self._ids_by_key[other // PARTS_PER_PROFILE] for other in row]
                 for pid, row in zip(ids, found, strict=True)
@@ -304,33 +356,6 @@ class Matcher:
         """Drop what was derived from a kind's profiles; it is rebuilt when next needed."""
         self._lexical.pop(kind, None)
         self._neighbours.pop(kind, None)
-
-    def _dense_scores(
-        self, query_vectors: np.ndarray | None, pool: list[str]
-    ) -> tuple[np.ndarray, dict[str, int]]:
-        """Exact dense score of every pooled profile, and the part that best matched each."""
-        if query_vectors is None:
-            return np.zeros(len(pool), dtype=np.float32), {}
-        part_ids = np.sort(self._part_ids_of(pool))
-        scores, found = self._index.search(query_vectors, len(part_ids), allowed=part_ids)
-        matrix = np.full((len(query_vectors), len(part_ids)), -1.0, dtype=np.float32)
-        rows = np.repeat(np.arange(len(query_vectors)), found.shape[1])
-        valid = found.ravel() != MISSING_ID
-        columns = np.searchsorted(part_ids, found.ravel()[valid])
-        matrix[rows[valid], columns] = scores.ravel()[valid]
-        position = {self._keys[pid]: i for i, pid in enumerate(pool)}
-        keys, part_nos = np.divmod(part_ids, PARTS_PER_PROFILE)
-        owners = np.array([position[int(key)] for key in keys], dtype=np.int64)
-        is_name = part_nos == NAME_PART
-        dense = combine_query_parts(
-            profile_scores(matrix, owners, is_name, len(pool), self.config), self.config
-        )
-        best: dict[str, int] = {}
-        for column in np.argsort(-matrix[0], kind="stable"):
-            profile_id = pool[int(owners[column])]
-            if profile_id not in best and not is_name[column]:
-                best[profile_id] = int(part_nos[column])
-        return dense, best
 
     def _lexical_scores(self, text: str, kind: Kind, allowed: list[str]) -> dict[str, float]:
         if not self.config.uses_lexical or self.config.lexical is None:
@@ -354,6 +379,17 @@ class Matcher:
     def _part_ids_of(self, profile_ids: Iterable[str]) -> Ids:
         arrays = [self._part_ids(self._profiles[pid]) for pid in profile_ids]
         return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+    def _part_owners(self, profile_ids: Sequence[str]) -> tuple[Ids, Ids]:
+        """For the parts of these profiles (in `_part_ids_of` order): owner row, part number."""
+        numbers = [
+            [no for no, _ in profile_parts(self._profiles[pid], self.config)] for pid in profile_ids
+        ]
+        owners = np.repeat(np.arange(len(profile_ids)), [len(n) for n in numbers])
+        flat = (
+            np.concatenate([np.asarray(n, dtype=np.int64) for n in numbers]) if numbers else owners
+        )
+        return owners.astype(np.int64), flat.astype(np.int64)
 
     def _next_key(self) -> int:
         self._key_counter += 1

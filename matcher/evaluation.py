@@ -19,7 +19,7 @@ from matcher.benchmarks import Benchmark
 from matcher.embedding_cache import EmbeddingCache, MemoryEmbeddingCache
 from matcher.encoders import Encoder
 from matcher.engine import Matcher
-from matcher.ranking import RankingConfig, plain_dense
+from matcher.ranking import RankingConfig, plain_dense, plain_lexical
 
 MEASURES = {
     "ndcg@10": nDCG @ 10,
@@ -35,8 +35,8 @@ Run = dict[str, dict[str, float]]
 
 # The plain methods of the shared BASELINES.md, as configurations of the same pipeline.
 BASELINES: dict[str, RankingConfig] = {
-    "tfidf": RankingConfig(dense_weight=0, lexical="tfidf", lexical_weight=1.0),
-    "bm25": RankingConfig(dense_weight=0, lexical="bm25", lexical_weight=1.0),
+    "tfidf": plain_lexical("tfidf"),
+    "bm25": plain_lexical("bm25"),
     "dense": plain_dense(use_documents=False),
     "dense-maxsim": plain_dense(use_documents=True),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matcher.profiles import MAX_TEXT_CHARS, Profile, SkillTag
+from matcher.profiles import MAX_TEXT_CHARS, LanguageCode, Profile, SkillTag
 
 
 class Query(BaseModel):
@@ -15,6 +15,7 @@ class Query(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     skills: list[str] = Field(default_factory=list, max_length=100)
     esco_skills: list[SkillTag] = Field(default_factory=list, max_length=100)
+    language: LanguageCode | None = None  # detected from the text when not given
 
 
 def query_for(profile: Profile) -> Query:
@@ -22,4 +23,9 @@ def query_for(profile: Profile) -> Query:
     text = profile.embedded_text()
     if profile.skills:
         text = f"{text} Skills: {'; '.join(profile.skills)}."
-    return Query(text=text[:MAX_TEXT_CHARS], skills=profile.skills, esco_skills=profile.esco_skills)
+    return Query(
+        text=text[:MAX_TEXT_CHARS],
+        skills=profile.skills,
+        esco_skills=profile.esco_skills,
+        language=profile.language or (profile.languages[0] if profile.languages else None),
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import Encoder, Kind, Matcher, Query, RankingConfig, query_for
+from matcher import Encoder, Kind, Matcher, Query, query_for
+from matcher.fusion import fixed_weights
 from matcher.languages import detect_language
 from matcher.profiles import SkillTag
 from matcher.ranking import tag_similarity
@@ -112,7 +113,9 @@ def test_esco_overlap_is_a_ranking_signal(hashing_encoder: Encoder) -> None:
         (0.2, "skilled"),
     ):  # ties break by id without the signal
         matcher = Matcher(
-            hashing_encoder, backend="exact", config=RankingConfig(skill_weight=weight)
+            hashing_encoder,
+            backend="exact",
+            fusion=fixed_weights(dense=0.9, lexical=0.1, skills=weight),
         )
         matcher.add([plain, skilled])
         assert matcher.match(query, target_kind=Kind.PLACEMENT, k=1)[0].profile.id == expected

@@ -22,8 +22,10 @@ from matcher import (
 )
 from matcher.embedding_cache import encode_documents_cached
 from matcher.encoders import EnsembleEncoder
+from matcher.fusion import fixed_weights
 from matcher.index import ExactIndex
-from matcher.neighbours import nearest_neighbours, smooth, with_neighbours
+from matcher.neighbours import nearest_neighbours, with_neighbours
+from matcher.scoring import neighbour_means
 from tests.factories import make_profile
 
 
@@ -62,7 +64,7 @@ def network(encoder: Encoder, **kwargs: object) -> Matcher:
 
 
 @pytest.mark.parametrize(
-    "config", [RankingConfig(), RankingConfig(lexical=None), RankingConfig(fusion="rrf")]
+    "config", [RankingConfig(), RankingConfig(lexical=None), RankingConfig(neighbours_k=0)]
 )
 def test_obvious_expert_ranks_first(hashing_encoder: Encoder, config: RankingConfig) -> None:
     matcher = network(hashing_encoder, config=config)
@@ -221,8 +223,13 @@ def test_neighbours_and_smoothing() -> None:
     assert nearest_neighbours(index, np.array([10, 20, 30, 40]), 1) == [[20], [10], [40], [30]]
     neighbours = {"a": ["b"], "b": ["a"], "c": []}
     assert with_neighbours(["a"], neighbours) == ["a", "b"]
-    smoothed = smooth(["a", "c"], {"a": 0.5, "b": 0.9, "c": 0.4}, neighbours, 0.5)
-    assert smoothed.tolist() == pytest.approx([0.95, 0.4])
+    means = neighbour_means(
+        ["a", "c"],
+        np.array([0.5, 0.9, 0.4], dtype=np.float32),
+        {"a": 0, "b": 1, "c": 2},
+        neighbours,
+    )
+    assert means.tolist() == pytest.approx([0.9, 0.0])
 
 
 def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder) -> None:
@@ -243,7 +250,8 @@ def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder) -> 
         matcher = Matcher(
             hashing_encoder,
             backend="exact",
-            config=RankingConfig(lexical=None, smoothing=weight, smoothing_k=2),
+            config=RankingConfig(lexical=None, neighbours_k=2),
+            fusion=fixed_weights(dense=1.0, neighbours=weight),
         )
         matcher.add(profiles)
         best[weight] = matcher.match(query, target_kind=Kind.PLACEMENT, k=1)[0].profile.id
