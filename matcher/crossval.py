@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from matcher.benchmarks import Benchmark
 from matcher.engine import Matcher
-from matcher.evaluation import QUERY_BATCH, RUN_DEPTH, Run, score_run
+from matcher.evaluation import QUERY_BATCH, RUN_DEPTH, Run
 from matcher.features import FloatArray, feature_matrix
 from matcher.fusion import LearnedFusion
 from matcher.scoring import query_language
@@ -144,18 +144,3 @@ def in_sample_run(tables: Sequence[PoolTable], target: int, model: LearnedFusion
     model.fit(features, labels, sample_weight=weights)
     table = tables[target]
     return ranked_run(table, model.predict(table.features), everything(table))
-
-
-def per_language(table: PoolTable, run: Run) -> dict[str, dict[str, float]]:
-    """The run's metrics for each query language (only when there are several)."""
-    languages = sorted(set(table.query_languages))
-    result = {}
-    for language in languages:
-        ids = {
-            q
-            for q, lang in zip(table.query_ids, table.query_languages, strict=True)
-            if lang == language
-        }
-        qrels = {q: docs for q, docs in table.qrels.items() if q in ids}
-        result[language or "unknown"] = score_run(qrels, {q: run[q] for q in ids if q in run})
-    return result

@@ -19,6 +19,7 @@ from matcher.benchmarks import Benchmark
 from matcher.embedding_cache import EmbeddingCache, MemoryEmbeddingCache
 from matcher.encoders import Encoder
 from matcher.engine import Matcher
+from matcher.fusion import Scorer
 from matcher.ranking import RankingConfig, plain_dense, plain_lexical
 
 MEASURES = {
@@ -93,6 +94,20 @@ def strict_ranking(docs: dict[str, float]) -> dict[str, float]:
     return {profile_id: float(RUN_DEPTH - i) for i, (profile_id, _) in enumerate(ranked)}
 
 
+def score_by_language(
+    qrels: dict[str, dict[str, int]], run: Run, languages: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """Metrics per query language, when the queries name more than one language."""
+    named = sorted({language for language in languages.values() if language})
+    if len(named) < 2:
+        return {}
+    rows = {}
+    for language in named:
+        chosen = {q: docs for q, docs in qrels.items() if languages.get(q) == language}
+        rows[language] = score_run(chosen, {q: r for q, r in run.items() if q in chosen})
+    return rows
+
+
 def evaluate(
     benchmark: Benchmark,
     encoder: Encoder,
@@ -100,6 +115,7 @@ def evaluate(
     *,
     backend: str = "faiss",
     cache: EmbeddingCache | None = None,
+    fusion: Scorer | None = None,
     show_progress: bool = False,
 ) -> list[EvaluationResult]:
     """Each named pipeline on the benchmark; embeddings are shared through the cache."""
@@ -107,7 +123,9 @@ def evaluate(
     results = []
     for name, config in pipelines.items():
         started = time.perf_counter()
-        matcher = Matcher(encoder, config=config, backend=backend, cache=shared_cache)
+        matcher = Matcher(
+            encoder, config=config, backend=backend, cache=shared_cache, fusion=fusion
+        )
         matcher.add(benchmark.profiles, show_progress=show_progress)
         run = run_benchmark(benchmark, matcher)
         seconds = time.perf_counter() - started
@@ -116,9 +134,13 @@ def evaluate(
 
 
 def write_trec_run(path: Path, run: Run, tag: str) -> None:
-    """`qid Q0 pid rank score tag`, scores strictly falling in rank order."""
+    """`qid Q0 pid rank score tag`, scores strictly falling in rank order.
+
+    Ties are broken as the scorer breaks them (profile id descending, `strict_ranking`),
+    so the file scores exactly what `score_run` reported.
+    """
     with path.open("w", encoding="utf-8") as out:
         for query_id, docs in run.items():
-            ranked = sorted(docs.items(), key=lambda item: (-item[1], item[0]))[:RUN_DEPTH]
-            for rank, (profile_id, _) in enumerate(ranked, 1):
+            ranked = strict_ranking(docs)
+            for rank, profile_id in enumerate(ranked, 1):
                 out.write(f"{query_id} Q0 {profile_id} {rank} {RUN_DEPTH + 1 - rank} {tag}\n")

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     esco_tagging: bool = Field(
         default=True, description="Tag every stored profile with ESCO skills."
     )
+    fusion_model: Path = Field(
+        default=Path("models/fusion.json"),
+        description=(
+            "The learned fusion model that weighs the ranking signals (models/fusion.md);"
+            " `smartmatch train-fusion` writes it."
+        ),
+    )
     demo_data: Path = Field(
         default=Path("data/demo/profiles.jsonl"),
         description="The demo network that `smartmatch demo` and `serve --demo` load.",
