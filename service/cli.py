@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +12,13 @@ import typer
 from rich.table import Table
 
 from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
-from service import runtime as rt
 from service.config import Settings, get_settings
 from service.console import console
-from service.db import make_engine, session_factory, transaction
+from service.db import make_engine, session_factory
 from service.evaluate_command import evaluate_command
-from service.importer import ImportReport, format_of, import_profiles
-from service.profile_store import count_profiles
+from service.importer import ImportReport, format_of
+from service.network import Network, open_network
+from service.profile_store import count_profiles, get_profile
 
 app = typer.Typer(help="SMART Match: match businesses, experts, students and placements.")
 
@@ -27,6 +28,7 @@ Country = Annotated[
 Language = Annotated[
     list[str] | None, typer.Option("--language", help="ISO 639-1 code, repeatable.")
 ]
+Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD.")]
 
 
 @app.callback()
@@ -59,16 +61,11 @@ def import_command(
 
 
 def import_file(settings: Settings, file: Path) -> ImportReport:
-    """Store the file's good rows, then bring the index up to date with the store."""
+    """Store the file's good rows and index them, through the network as the API does."""
     text = file.read_text(encoding="utf-8")
-    runtime = rt.open_runtime(settings, show_progress=True)
-    with transaction(runtime.sessions) as session:
-        report, imported = import_profiles(
-            session, text, fmt=format_of(file), tagger=runtime.tagger
-        )
-    runtime.matcher.add(imported, show_progress=True)
-    rt.save_index(settings, runtime.sessions, runtime.matcher)
-    return report
+    fmt = format_of(file)
+    with open_network(settings, show_progress=True) as network:
+        return network.import_text(text, fmt=fmt, show_progress=True)
 
 
 def print_report(report: ImportReport) -> None:
@@ -88,12 +85,16 @@ def match(
     mode: Annotated[list[Mode] | None, typer.Option()] = None,
     centre: Annotated[list[str] | None, typer.Option()] = None,
     domain: Annotated[list[str] | None, typer.Option()] = None,
+    available_from: Day = None,
+    available_until: Day = None,
+    min_capacity_left: Annotated[int | None, typer.Option(min=0)] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Rank profiles of the target kind for free text or a stored profile."""
+    """Rank profiles of the target kind for free text or a stored profile.
+
+    Filters are spelled as the API's query parameters: list ones are repeatable."""
     if (text is None) == (profile is None):
         raise _fail("give either TEXT or --profile ID")
-    runtime = rt.open_runtime(get_settings())
     try:
         filters = MatchFilters(
             countries=country or [],
@@ -101,15 +102,22 @@ def match(
             modes=mode or [],
             centres=centre or [],
             domains=domain or [],
+            available_from=available_from and available_from.date(),
+            available_until=available_until and available_until.date(),
+            min_capacity_left=min_capacity_left,
         )
-        if profile is not None:
-            matches = runtime.matcher.match_profile(
-                profile, target_kind=target, k=k, filters=filters
-            )
-        else:
-            matches = runtime.matcher.match(
-                Query(text=text or ""), target_kind=target, k=k, filters=filters
-            )
+        with open_network(get_settings()) as network:
+            if profile is not None:
+                matches = network.match_profile(
+                    kind=_kind_of(network, profile),
+                    profile_id=profile,
+                    target=target,
+                    k=k,
+                    filters=filters,
+                )
+            else:
+                query = Query(text=text or "")
+                matches = network.match_text(query, target=target, k=k, filters=filters)
     except (MatcherError, ValueError) as error:
         raise _fail(str(error)) from None
     if as_json:
@@ -142,18 +150,20 @@ def print_matches(matches: list[Match], *, title: str) -> None:
     console.print(table)
 
 
+def _kind_of(network: Network, profile_id: str) -> Kind:
+    """The kind of a stored profile (the command line names a profile by its id alone)."""
+    with network.runtime.sessions() as session:
+        return get_profile(session, profile_id=profile_id).kind
+
+
 @app.command()
 def index() -> None:
     """Rebuild the vector index from the store (vectors come from the embedding cache)."""
     settings = get_settings()
-    runtime = rt.open_runtime(settings, show_progress=True)
-    matcher = rt.rebuild_index(
-        settings, runtime.sessions, runtime.matcher.encoder, show_progress=True
-    )
-    console.print(
-        f"index rebuilt: {len(matcher)} profiles, {matcher.vector_count()} vectors"
-        f" → {settings.index_path}"
-    )
+    with open_network(settings, show_progress=True) as network:
+        network.rebuild_index(show_progress=True)
+        profiles, vectors = network.counts()
+    console.print(f"index rebuilt: {profiles} profiles, {vectors} vectors → {settings.index_path}")
 
 
 @app.command()
@@ -162,17 +172,16 @@ def demo(
 ) -> None:
     """Load the fictional demo network (once) and print explained matches for a sample request."""
     settings = get_settings()
-    runtime = rt.open_runtime(settings, show_progress=True)
-    if request not in runtime.matcher:
-        report = import_file(settings, settings.demo_data)
-        print_report(report)
-        runtime = rt.open_runtime(settings)
-    asked = runtime.matcher.get(request)
-    console.print(f"[bold]{asked.id}[/bold] ({asked.name}): {asked.text}")
-    print_matches(
-        runtime.matcher.match_profile(request, target_kind=Kind.EXPERT, k=5),
-        title=f"experts for {request}",
-    )
+    with open_network(settings, show_progress=True) as network:
+        if request not in network:
+            text = settings.demo_data.read_text(encoding="utf-8")
+            print_report(network.import_text(text, fmt=format_of(settings.demo_data)))
+        asked = network.get(kind=Kind.REQUEST, profile_id=request)
+        console.print(f"[bold]{asked.id}[/bold] ({asked.name}): {asked.text}")
+        matches = network.match_profile(
+            kind=Kind.REQUEST, profile_id=request, target=Kind.EXPERT, k=5
+        )
+    print_matches(matches, title=f"experts for {request}")
 
 
 @app.command()

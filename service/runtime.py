@@ -19,12 +19,16 @@ from service import profile_store
 from service.config import Settings
 from service.db import IndexStateRow, make_engine, session_factory, transaction
 from service.embedding_store import SqlEmbeddingCache
+from service.encoding import with_query_memo
 
 log = logging.getLogger("smartmatch")
 
 
 @dataclass
 class Runtime:
+    """What one process opens: the store, the matcher and the tagger. Close it when done:
+    the store's connections are released only then."""
+
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
@@ -32,15 +36,29 @@ class Runtime:
     index_status: str
     tagger: SkillTagger | None
 
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
 
 def open_runtime(
     settings: Settings, *, encoder: Encoder | None = None, show_progress: bool = False
 ) -> Runtime:
+    """Open the store and the model, and load (or rebuild) the index; close it after use."""
     engine = make_engine(settings.database_url)
-    sessions = session_factory(engine)
-    encoder = encoder or load_encoder(settings.model)
-    matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
-    tagger = load_tagger(settings, sessions, encoder, show_progress=show_progress)
+    try:
+        sessions = session_factory(engine)
+        encoder = with_query_memo(encoder or load_encoder(settings.model))
+        matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
+        tagger = load_tagger(settings, sessions, encoder, show_progress=show_progress)
+    except BaseException:
+        engine.dispose()
+        raise
     return Runtime(settings, engine, sessions, matcher, status, tagger)
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: encoders (a tiny deterministic one and the real model), settings on a
-temporary SQLite file, and a factory for profiles."""
+temporary SQLite file, the environment that gives the CLI those settings, and a factory for
+profiles."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from matcher import Encoder, HashingEncoder, SentenceTransformerEncoder
+from matcher.fusion import LearnedFusion
 from service.config import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -46,3 +48,17 @@ def require_bench(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"shared benchmark {folder} is not there (it lives beside the checkout)")
     return folder
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives the `smartmatch` command exactly these settings (ESCO
+    tagging included: the fixture's is off, so no test loads 13,896 labels for nothing)."""
+    return {
+        f"SMARTMATCH_{name.upper()}": str(value).lower() if isinstance(value, bool) else str(value)
+        for name, value in settings.model_dump().items()
+    }
+
+
+def shipped_fusion() -> LearnedFusion:
+    """The fusion model the service ships (models/fusion.json, see models/fusion.md)."""
+    return LearnedFusion.load(REPO / "models" / "fusion.json")

@@ -15,6 +15,7 @@ from service.api import create_app
 from service.cli import app as cli
 from service.config import Settings
 from tests.api_helpers import match_ids
+from tests.conftest import cli_env
 
 EXPERTS = [
     ("exp-food", "Food technologist: HACCP plans, ISO 22000 audits, olive oil quality."),
@@ -93,13 +94,7 @@ def test_serve_demo_loads_the_network_then_serves(
         served.update(app=app, host=host, port=port)
 
     monkeypatch.setattr("uvicorn.run", fake_run)
-    env = {
-        "SMARTMATCH_DATABASE_URL": settings.database_url,
-        "SMARTMATCH_INDEX_PATH": str(settings.index_path),
-        "SMARTMATCH_MODEL": "hashing",
-        "SMARTMATCH_ESCO_TAGGING": "false",
-        "SMARTMATCH_DEMO_DATA": str(settings.demo_data),
-    }
+    env = cli_env(settings)
     result = CliRunner().invoke(cli, ["serve", "--demo", "--port", "8123"], env=env)
     assert result.exit_code == 0, result.output
     assert "imported 145 profiles" in result.output

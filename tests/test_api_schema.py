@@ -25,8 +25,8 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from matcher import HashingEncoder
 from service.api import create_app
-from service.api.network import Network
 from service.config import Settings
+from service.network import Network
 
 MAX_EXAMPLES = 25
 STATEFUL_SCENARIOS = 40

@@ -1,9 +1,9 @@
 """The HTTP API of SMART Match, built by `create_app(settings)`.
 
 The lifespan opens the store and loads the model and the index once (`open_runtime`) and
-keeps them on `app.state.network`; at shutdown it saves the index. Routes live in
-routes_*.py, errors are mapped in errors.py, and the store and matcher are kept in step by
-network.py.
+keeps them on `app.state.network`; at shutdown it saves the index and closes the store.
+Routes live in routes_*.py, errors are mapped in errors.py, and every write and match goes
+through `service.network`, the path the CLI and the benchmarks take too.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from matcher import Encoder
-from service import runtime as rt
 from service.api import examples, routes_import, routes_matching
 from service.api.errors import (
     install_error_handlers,
@@ -28,10 +27,10 @@ from service.api.errors import (
     problems,
 )
 from service.api.limits import MAX_BODY_BYTES, BodySizeLimit
-from service.api.network import Network
 from service.api.routes_profiles import example, profile_routers
 from service.api.schemas import Health, Readiness
 from service.config import Settings, get_settings
+from service.network import Network, open_network
 
 log = logging.getLogger("smartmatch.api")
 
@@ -52,16 +51,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await run_in_threadpool(lambda: rt.open_runtime(settings, encoder=encoder))
-        network = Network(runtime)
+        network = await run_in_threadpool(lambda: open_network(settings, encoder=encoder))
         app.state.network = network
-        log.info("matcher ready: %d profiles, index %s", len(runtime.matcher), runtime.index_status)
+        profiles, _ = network.counts()
+        log.info("matcher ready: %d profiles, index %s", profiles, network.runtime.index_status)
         try:
             yield
         finally:
             app.state.network = None
-            await run_in_threadpool(network.save_index)
-            runtime.engine.dispose()
+            await run_in_threadpool(network.close)
 
     app = FastAPI(
         title="SMART Match",
@@ -106,6 +104,8 @@ def _add_probes(app: FastAPI) -> None:
         if network is None or network.stale:
             return problem_response(503, "The matcher is not ready.", kind="not-ready")
         profiles, vectors = network.counts()
+        # TODO(lead, issue 9): add which index each kind uses (exact or HNSW) once the core's
+        # Matcher reports it; Readiness gets a field for it and examples.READY an example.
         return Readiness(profiles=profiles, vectors=vectors, index=network.runtime.index_status)
 
 

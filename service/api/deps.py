@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel
 
 from service.api.errors import ApiProblem, FieldError
-from service.api.network import Network
+from service.network import Network
 
 
 def get_network(request: Request) -> Network:
@@ -25,7 +25,7 @@ NetworkDep = Annotated[Network, Depends(get_network)]
 def given_once(params: type[BaseModel]) -> Any:
     """A dependency refusing a repeated query parameter that takes one value (`?k=1&k=2`)."""
     single = [
-        name
+        field.alias or name
         for name, field in params.model_fields.items()
         if get_origin(field.annotation) is not list
     ]

@@ -1,0 +1,102 @@
+"""Encoding before a lock is taken, so that a lock is held only for index work.
+
+The matcher encodes inside `match` and `add`. The network calls `prepare_query` and
+`prepare_profiles` first, outside every lock; when the matcher then asks for the same texts
+it gets them from a memo (queries) or the embedding cache (profile parts) at once. The
+preparation only warms caches: if the matcher asks for other texts than were prepared, it
+encodes them itself, slower but with the same result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher import Encoder, Matcher, Profile, Query, query_for
+from matcher.embedding_cache import encode_documents_cached
+from matcher.encoders import EnsembleEncoder, Vectors
+from matcher.parts import profile_parts, query_parts
+
+QUERY_MEMO_SIZE = 2048
+
+
+class QueryMemo:
+    """An encoder that remembers its latest query vectors (thread-safe, bounded)."""
+
+    def __init__(self, inner: Encoder, *, size: int = QUERY_MEMO_SIZE) -> None:
+        self.inner = inner
+        self._size = size
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()  # held for dictionary updates only, never to encode
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def multilingual(self) -> bool:
+        return self.inner.multilingual
+
+    def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
+        return self.inner.encode_documents(texts, show_progress=show_progress)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            known = {text: self._vectors[text] for text in texts if text in self._vectors}
+            for text in known:
+                self._vectors.move_to_end(text)
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        if missing:
+            fresh = dict(zip(missing, self.inner.encode_queries(missing), strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[text] for text in texts]).astype(np.float32)
+
+
+def with_query_memo(encoder: Encoder) -> Encoder:
+    """The encoder with a query memo on each model (an ensemble stays an ensemble, so the
+    embedding cache still keeps each member's vectors under the member's name)."""
+    if isinstance(encoder, EnsembleEncoder):
+        return EnsembleEncoder([with_query_memo(member) for member in encoder.members])
+    if isinstance(encoder, QueryMemo):
+        return encoder
+    return QueryMemo(encoder)
+
+
+def query_texts(matcher: Matcher, query: Query) -> list[str]:
+    """The texts the matcher embeds for a query: the whole need, then its pieces."""
+    return [query.text, *(query_parts(query) if matcher.config.query_parts else [])]
+
+
+def prepare_query(matcher: Matcher, query: Query) -> None:
+    """Encode the query now, so that the match under the lock finds its vectors memoised."""
+    if matcher.config.uses_dense:
+        matcher.encoder.encode_queries(query_texts(matcher, query))
+
+
+def prepare_profile_query(matcher: Matcher, profile: Profile) -> None:
+    """`prepare_query` for what a stored profile asks when it is itself the query."""
+    prepare_query(matcher, query_for(profile))
+
+
+def prepare_profiles(
+    matcher: Matcher, profiles: Sequence[Profile], *, show_progress: bool = False
+) -> None:
+    """Encode the profiles' parts into the embedding cache, so that adding them under the
+    write lock reads vectors instead of running the model."""
+    if matcher.cache is None or not profiles:
+        return
+    texts = [text for profile in profiles for _, text in profile_parts(profile, matcher.config)]
+    encode_documents_cached(matcher.encoder, texts, matcher.cache, show_progress=show_progress)
