@@ -10,16 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from matcher import Encoder, Profile
+from matcher import Encoder, MatchFilters, Profile
 from service import runtime as rt
 from service.api import create_app
-from service.api.schemas import ProfileCreate
+from service.api.filters import FilterFields, MatchParams, query_name
+from service.api.schemas import MatchRequest, ProfileCreate
 from service.cli import app as cli
 from service.config import Settings
 from tests.api_helpers import match_ids
+from tests.conftest import cli_env
 
 PROBLEM = "application/problem+json"
 OLIVE = {"id": "exp-1", "name": "Ana", "text": "Olive oil food safety and HACCP plans."}
@@ -164,12 +167,13 @@ def test_import_reports_like_the_cli(
     file = tmp_path / "profiles.jsonl"
     file.write_text(text)
     uploaded = client.post("/import", files={"file": ("profiles.jsonl", text.encode())})
-    cli_env = {
-        "SMARTMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SMARTMATCH_INDEX_PATH": str(tmp_path / "cli.npz"),
-        "SMARTMATCH_MODEL": "hashing",
-    }
-    from_cli = CliRunner().invoke(cli, ["import", str(file), "--json"], env=cli_env)
+    elsewhere = settings.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'cli.db'}",
+            "index_path": tmp_path / "cli.npz",
+        }
+    )
+    from_cli = CliRunner().invoke(cli, ["import", str(file), "--json"], env=cli_env(elsewhere))
     assert uploaded.status_code == 200
     assert uploaded.json() == json.loads(from_cli.output)
     assert [(e["line"], e["field"]) for e in uploaded.json()["errors"]] == [
@@ -197,8 +201,8 @@ def test_probes_and_index_saved_at_shutdown(settings: Settings, hashing_encoder:
         assert started.get("/ready").json()["index"] == "rebuilt"
         started.post("/experts", json=OLIVE)
         assert started.get("/ready").json()["profiles"] == 1
-    reopened = rt.open_runtime(settings, encoder=hashing_encoder)
-    assert reopened.index_status == "loaded" and "exp-1" in reopened.matcher
+    with rt.open_runtime(settings, encoder=hashing_encoder) as reopened:
+        assert reopened.index_status == "loaded" and "exp-1" in reopened.matcher
 
 
 def test_concurrent_writes_and_matches_stay_consistent(client: TestClient) -> None:
@@ -257,3 +261,16 @@ def test_input_limits_come_from_the_profile_schema() -> None:
                 assert ours[field][key] == schema[key], (field, key)
         if "maxLength" in schema.get("items", {}):
             assert ours[field]["items"]["maxLength"] == schema["items"]["maxLength"], field
+
+
+def test_filter_fields_are_declared_once_and_spelled_one_way() -> None:
+    """Bodies use MatchFilters' names; query strings and the CLI the singular, repeatable."""
+    fields = set(MatchFilters.model_fields)
+    assert set(FilterFields.model_fields) == fields
+    body = MatchRequest.model_json_schema()["$defs"]["MatchFiltersIn"]["properties"]
+    assert set(body) == fields
+    in_query = {field.alias or name for name, field in MatchParams.model_fields.items()}
+    assert in_query == {query_name(field) for field in fields} | {"k"}
+    match_command = typer.main.get_command(cli).commands["match"]
+    options = {option for param in match_command.params for option in param.opts}
+    assert {f"--{query_name(field).replace('_', '-')}" for field in fields} <= options

@@ -8,41 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query
 
-from matcher import Kind, Match, MatchFilters
+from matcher import Kind, Match
 from matcher import Query as MatchQuery
 from matcher.profiles import ProfileId
 from service.api import examples
 from service.api.collections import COLLECTIONS, PAIRINGS, match_operation_id
 from service.api.deps import NetworkDep, given_once
 from service.api.errors import problems
+from service.api.filters import MatchParams
 from service.api.routes_profiles import example
-from service.api.schemas import (
-    MatchFiltersIn,
-    MatchParams,
-    MatchPublic,
-    MatchRequest,
-    MatchResults,
-    ProfilePublic,
-)
+from service.api.schemas import MatchPublic, MatchRequest, MatchResults, ProfilePublic
 
 router = APIRouter(tags=["matching"])
-
-
-def filters_from_query(params: MatchParams) -> MatchFilters:
-    return MatchFilters(
-        countries=params.country,
-        languages=params.language,
-        modes=params.mode,
-        centres=params.centre,
-        domains=params.domain,
-        available_from=params.available_from,
-        available_until=params.available_until,
-        min_capacity_left=params.min_capacity_left,
-    )
-
-
-def filters_from_body(filters: MatchFiltersIn) -> MatchFilters:
-    return MatchFilters.model_validate(filters.model_dump())
 
 
 def results(target: Kind, matches: list[Match]) -> MatchResults:
@@ -86,7 +63,7 @@ def add_profile_match(source: Kind, target: Kind) -> None:
             profile_id=profile_id,
             target=target,
             k=params.k,
-            filters=filters_from_query(params),
+            filters=params.to_filters(),
         )
         return results(target, matches)
 
@@ -110,6 +87,6 @@ def match_text(
 ) -> MatchResults:
     query = MatchQuery(text=body.text, skills=body.skills)
     matches = network.match_text(
-        query, target=body.target, k=body.k, filters=filters_from_body(body.filters)
+        query, target=body.target, k=body.k, filters=body.filters.to_filters()
     )
     return results(body.target, matches)

@@ -1,102 +1,42 @@
 """The HTTP API's shapes, one model per purpose: XCreate, XUpdate, XPatch, XPublic.
 
-Input models forbid unknown fields and take their limits from `matcher.Profile`'s own JSON
-schema, so the API can never accept what the matcher would refuse. Integers and booleans are
-strict (no `"5"` for 5) and dates must be `YYYY-MM-DD` strings: the request is read exactly
-as its OpenAPI schema describes it.
+Input models forbid unknown fields; their field types (fields.py) take their limits from
+`matcher.Profile`'s own JSON schema, and the match filters are declared once (filters.py).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    MISSING,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-)
+from pydantic import MISSING, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic.config import JsonDict
 
 from matcher import Explanation, Kind, Mode, Profile
 from matcher.profiles import CountryCode, LanguageCode, ProfileId, SkillTag
 from service.api import examples
-
-_PROFILE_SCHEMA: dict[str, Any] = Profile.model_json_schema()["properties"]
-
-
-def _limit(field: str, key: str, *, of_items: bool = False) -> int:
-    """A limit (maxLength, maxItems) read from the Profile schema, never restated here."""
-    schema = _PROFILE_SCHEMA[field]
-    if of_items:
-        schema = schema["items"]
-    return int(schema[key])
-
-
-def _iso_date(value: object) -> object:
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be a date in YYYY-MM-DD form")
-    if not isinstance(value, str | date):
-        raise ValueError("must be a date in YYYY-MM-DD form")
-    return value
-
-
-def _json_integer(value: object) -> object:
-    """A JSON integer: 5 or 5.0, never "5" or true (JSON Schema's reading of `integer`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be an integer")
-    return value
-
-
-def _integer_text(value: object) -> object:
-    """A query parameter's integer: digits only, never "0.0" or "1e3"."""
-    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
-        raise ValueError("must be an integer")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-# Strings need one character that Profile's whitespace stripping keeps: one outside Unicode's
-# White_Space, spelled out because `\s` differs between JSON Schema (ECMA), Python and Rust.
-VISIBLE = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=_limit("name", "maxLength"), pattern=VISIBLE)
-]
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=_limit("text", "maxLength"), pattern=VISIBLE)
-]
-DocumentText = Annotated[
-    str,
-    StringConstraints(
-        min_length=1, max_length=_limit("documents", "maxLength", of_items=True), pattern=VISIBLE
-    ),
-]
-ShortText = Annotated[
-    str,
-    StringConstraints(
-        min_length=1, max_length=_limit("skills", "maxLength", of_items=True), pattern=VISIBLE
-    ),
-]
-# Constraints stand before the validator, or they leak into the JSON schema as `ge`/`le`.
-Amount = Annotated[
-    int, Field(ge=0, le=_limit("capacity_used", "maximum")), BeforeValidator(_json_integer)
-]
-MatchCount = Annotated[int, Field(ge=1, le=100), BeforeValidator(_json_integer)]
-NetworkKind = Literal[Kind.BUSINESS, Kind.EXPERT, Kind.STUDENT, Kind.PLACEMENT, Kind.REQUEST]
-INPUT = ConfigDict(extra="forbid")
+from service.api.fields import (
+    INPUT,
+    Amount,
+    DocumentText,
+    IsoDate,
+    MatchCount,
+    Name,
+    NetworkKind,
+    ShortText,
+    Text,
+    integer_text,
+    limit,
+)
+from service.api.filters import MatchFiltersIn
 
 
 def _list(field: str) -> Any:
-    return Field(default_factory=list, max_length=_limit(field, "maxItems"))
+    return Field(default_factory=list, max_length=limit(field, "maxItems"))
 
 
 def _max_items(field: str) -> Any:
-    return Field(max_length=_limit(field, "maxItems"))
+    return Field(max_length=limit(field, "maxItems"))
 
 
 def _examples(*values: Any) -> JsonDict:
@@ -212,47 +152,10 @@ class ListParams(BaseModel):
 
     model_config = INPUT
 
-    offset: Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_integer_text)] = 0
-    limit: Annotated[int, Field(ge=1, le=200), BeforeValidator(_integer_text)] = 50
+    offset: Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(integer_text)] = 0
+    limit: Annotated[int, Field(ge=1, le=200), BeforeValidator(integer_text)] = 50
     country: list[CountryCode] = Field(default_factory=list, max_length=50)
     centre: list[ProfileId] = Field(default_factory=list, max_length=50)
-
-
-class MatchParams(BaseModel):
-    """How many matches and which filters, as query parameters (list ones are repeatable)."""
-
-    model_config = INPUT
-
-    k: Annotated[
-        int,
-        Field(ge=1, le=100, description="How many matches to return."),
-        BeforeValidator(_integer_text),
-    ] = 10
-    country: list[CountryCode] = Field(default_factory=list, max_length=50)
-    language: list[LanguageCode] = Field(default_factory=list, max_length=50)
-    mode: list[Mode] = Field(default_factory=list, max_length=50)
-    centre: list[ProfileId] = Field(default_factory=list, max_length=50)
-    domain: list[ShortText] = Field(default_factory=list, max_length=50)
-    available_from: IsoDate | None = None
-    available_until: IsoDate | None = None
-    min_capacity_left: (
-        Annotated[int, Field(ge=0, le=10_000), BeforeValidator(_integer_text)] | None
-    ) = None
-
-
-class MatchFiltersIn(BaseModel):
-    """The hard filters of a free-text match; an empty field does not filter."""
-
-    model_config = INPUT
-
-    countries: list[CountryCode] = Field(default_factory=list, max_length=50)
-    languages: list[LanguageCode] = Field(default_factory=list, max_length=50)
-    modes: list[Mode] = Field(default_factory=list, max_length=50)
-    centres: list[ProfileId] = Field(default_factory=list, max_length=50)
-    domains: list[ShortText] = Field(default_factory=list, max_length=50)
-    available_from: IsoDate | None = None
-    available_until: IsoDate | None = None
-    min_capacity_left: Amount | None = None
 
 
 class MatchRequest(BaseModel):
