@@ -22,7 +22,10 @@ MISSING_ID = -1
 class VectorIndex(Protocol):
     """add / delete / search / count / ids, and a lossless round trip to plain arrays."""
 
-    backend: str
+    @property
+    def backend(self) -> str:
+        """Which implementation answers: `exact`, `faiss` or `ivf`."""
+        ...
 
     @property
     def dimension(self) -> int: ...

@@ -19,19 +19,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.errors import IndexMismatchError
+from matcher.index.ann import IvfIndex
 from matcher.index.base import VectorIndex
 from matcher.index.exact import ExactIndex
 from matcher.index.faiss_backend import FaissIndex
 
-BACKENDS: dict[str, type[ExactIndex] | type[FaissIndex]] = {
+BACKENDS: dict[str, type[ExactIndex] | type[FaissIndex] | type[IvfIndex]] = {
     "exact": ExactIndex,
     "faiss": FaissIndex,
+    "ivf": IvfIndex,
 }
 FORMAT_VERSION = 1
 
 
 def create_index(backend: str, dimension: int) -> VectorIndex:
-    """A new empty index of the named backend (`faiss` or `exact`)."""
+    """A new empty index of the named backend (`faiss`, `exact` or `ivf`)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown index backend {backend!r}; choose one of {sorted(BACKENDS)}")
     return BACKENDS[backend](dimension)
@@ -86,7 +88,7 @@ def load_index(
 ) -> tuple[VectorIndex, dict[str, Any], dict[str, NDArray[np.generic]]]:
     """Read an index saved by `save_index`; refuse one built with another model or damaged."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
         metadata = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
         backend = BACKENDS[metadata["backend"]]

@@ -1,0 +1,67 @@
+"""What is derived from one kind's profiles: vectors, lexical index, neighbour lists.
+
+Every structure here is updated by the write that changes the kind (add or remove), never
+by a query, so concurrent matches only read and a match after a write costs what any
+match costs. Each kind has its own vector index: a query searches only its target kind,
+and a large kind can use an approximate index while the others stay exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher.index import VectorIndex, create_index
+from matcher.index.auto import ANN_THRESHOLD, AutoIndex
+from matcher.index.base import Ids, Vectors
+from matcher.lexical import LexicalIndex, LexicalMethod, lexical_index
+from matcher.neighbours import NeighbourGraph
+from matcher.parts import PARTS_PER_PROFILE as PARTS
+
+
+def kind_index(backend: str, dimension: int, ann_threshold: int = ANN_THRESHOLD) -> VectorIndex:
+    """`faiss` is exact FAISS that turns approximate (IVF) above `ann_threshold` vectors."""
+    if backend == "faiss":
+        return AutoIndex(dimension, threshold=ann_threshold)
+    return create_index(backend, dimension)
+
+
+class KindState:
+    """The vector index, lexical index and neighbour lists of one kind."""
+
+    def __init__(
+        self,
+        index: VectorIndex,
+        *,
+        lexical: LexicalMethod | None,
+        neighbours_k: int,
+    ) -> None:
+        self.index = index
+        self.lexical: LexicalIndex | None = None if lexical is None else lexical_index(lexical)
+        self.neighbours = NeighbourGraph(neighbours_k, index.dimension)
+
+    def add(
+        self,
+        keys: Sequence[int],
+        part_ids: Ids,
+        vectors: Vectors,
+        lexical_texts: Sequence[str],
+    ) -> None:
+        """Index new profiles: all their part vectors, their words, their neighbours.
+
+        Each profile's text vector (part 0, id `key * PARTS_PER_PROFILE`) places it among
+        the neighbour lists.
+        """
+        self.index.add(part_ids, vectors)
+        if self.lexical is not None:
+            self.lexical.add(keys, lexical_texts)
+        text_ids = np.asarray(keys, dtype=np.int64) * PARTS
+        position = {int(part): i for i, part in enumerate(np.asarray(part_ids).tolist())}
+        self.neighbours.add(keys, vectors[[position[int(t)] for t in text_ids.tolist()]])
+
+    def remove(self, key: int, part_ids: Ids, lexical_text: str) -> None:
+        self.index.delete(part_ids)
+        if self.lexical is not None:
+            self.lexical.remove(key, lexical_text)
+        self.neighbours.remove(key)
