@@ -15,13 +15,9 @@ import json
 import os
 import platform
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +27,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "api_latency.json"
 sys.path.insert(0, str(REPO))
+
+from serving import clients_run, server, timed_post  # noqa: E402
 
 from service.cli import import_file  # noqa: E402
 from service.config import Settings  # noqa: E402
@@ -98,25 +96,6 @@ def synthetic_profiles(count: int, seed: int = 7) -> list[dict[str, Any]]:
     return profiles
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def summary(latencies: list[float], wall: float) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "p50_ms": round(1000 * statistics.median(ordered), 2),
-        "p90_ms": round(1000 * ordered[int(0.90 * (len(ordered) - 1))], 2),
-        "p99_ms": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 2),
-        "mean_ms": round(1000 * statistics.fmean(ordered), 2),
-        "max_ms": round(1000 * ordered[-1], 2),
-        "throughput_rps": round(len(ordered) / wall, 2),
-    }
-
-
 def match_body(number: int) -> dict[str, Any]:
     body: dict[str, Any] = {
         "text": NEEDS[number % len(NEEDS)],
@@ -128,37 +107,13 @@ def match_body(number: int) -> dict[str, Any]:
     return body
 
 
-def timed_post(client: httpx.Client, number: int) -> float:
-    started = time.perf_counter()
-    response = client.post("/match", json=match_body(number))
-    elapsed = time.perf_counter() - started
-    response.raise_for_status()
-    assert response.json()["matches"], response.text
-    return elapsed
-
-
 def run(base_url: str, requests: int, workers: int) -> dict[str, Any]:
     with httpx.Client(base_url=base_url, timeout=60) as client:
         for number in range(10):
-            timed_post(client, number)  # warm-up
-        started = time.perf_counter()
-        sequential = [timed_post(client, number) for number in range(requests)]
-        sequential_wall = time.perf_counter() - started
-
-    clients = [httpx.Client(base_url=base_url, timeout=60) for _ in range(workers)]
-    try:
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            concurrent = list(
-                pool.map(lambda n: timed_post(clients[n % workers], n), range(requests))
-            )
-        concurrent_wall = time.perf_counter() - started
-    finally:
-        for client in clients:
-            client.close()
+            timed_post(client, "/match", match_body(number))  # warm-up
     return {
-        "sequential": summary(sequential, sequential_wall),
-        "concurrent": {"workers": workers, **summary(concurrent, concurrent_wall)},
+        "sequential": clients_run(base_url, match_body, requests=requests, workers=1),
+        "concurrent": clients_run(base_url, match_body, requests=requests, workers=workers),
     }
 
 
@@ -202,47 +157,14 @@ def main() -> None:
         assert len(report.imported) == args.profiles, report.errors[:3]
         print(f"imported {args.profiles} profiles into {folder} in {import_seconds} s", flush=True)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "service.api.app:app_from_environment",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        started = time.perf_counter()
-        while True:
-            try:
-                ready = httpx.get(f"{base_url}/ready", timeout=5)
-                if ready.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.perf_counter() - started > 600:
-                raise SystemExit("the server did not become ready")
-            time.sleep(0.5)
-        startup_seconds = time.perf_counter() - started
+    with server(env, ready_within=600) as (base_url, startup_seconds):
         timings = run(base_url, args.requests, args.workers)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        profiles = httpx.get(f"{base_url}/ready").json()["profiles"]
 
     results = {
         "benchmark": "POST /match over HTTP (uvicorn, 1 process, 127.0.0.1)",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "profiles": ready.json()["profiles"],
+        "profiles": profiles,
         "model": args.model,
         "index_backend": settings.index_backend,
         "esco_tagging": args.esco_tagging,

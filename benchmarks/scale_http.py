@@ -1,0 +1,105 @@
+"""POST /match over HTTP at scale, with the real default model: the HTTP rows of scale.py.
+
+Encoding 100,000 distinct profiles with the real ensemble takes hours on 2 cores, so the
+network reuses a bounded pool of distinct synthetic texts (`--pool`, 4,000 by default)
+across its profiles: the embedding cache encodes each text once. What a query costs is still
+real: its ESCO tagging and encoding by both models, the search over every profile's vectors
+and the scoring. Profiles are stored without ESCO tags (tagging 100,000 of them is a build
+cost, not a query's); the server tags each query as in production.
+
+The network is built through `service.network` (the path of the API and the CLI) in a
+folder that a later run can reuse (`--folder`); the server is uvicorn on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import synthetic
+from serving import clients_run, server, timed_post
+
+from service.config import Settings
+from service.network import open_network
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def environment(folder: Path, model: str, *, esco_tagging: bool) -> dict[str, str]:
+    """The server's environment: the folder's store and index, the model, ESCO tagging."""
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "SMARTMATCH_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
+        "SMARTMATCH_INDEX_PATH": str(folder / "index.npz"),
+        "SMARTMATCH_MODEL": model,
+        "SMARTMATCH_ESCO_TAGGING": str(esco_tagging).lower(),
+    }
+
+
+def build(folder: Path, model: str, size: int, pool: int) -> float | None:
+    """Import `size` profiles into the folder's store (once); the seconds it took."""
+    if (folder / "built").exists():
+        log(f"reusing the network in {folder}")
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    log(f"writing {size} profiles from {pool} distinct texts")
+    rows = synthetic.profiles(size, pool=synthetic.text_pool(pool))
+    text = "".join(json.dumps(row) + "\n" for row in rows)
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'store.db'}",
+        index_path=folder / "index.npz",
+        model=model,
+        esco_tagging=False,
+    )
+    started = time.perf_counter()
+    log("importing through service.network (the model encodes each distinct text once)")
+    with open_network(settings, show_progress=True) as network:
+        report = network.import_text(text, fmt="jsonl", show_progress=True)
+    assert not report.errors, report.errors[:3]
+    seconds = time.perf_counter() - started
+    (folder / "built").write_text(f"{size} profiles, {seconds:.0f} s\n")
+    log(f"imported {size} profiles in {seconds:.0f} s")
+    return round(seconds, 1)
+
+
+NEEDS = synthetic.needs(64)
+
+
+def match_body(number: int) -> dict[str, Any]:
+    text, target = NEEDS[number % len(NEEDS)]
+    return {"text": text, "target": target, "k": 10}
+
+
+def measure(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
+    """Start the server with ESCO tagging on, warm every kind, then time the clients."""
+    env = environment(folder, model, esco_tagging=True)
+    log("starting the server (the first start encodes the ESCO labels once)")
+    with server(env) as (base_url, ready_seconds):
+        log(f"ready after {ready_seconds:.0f} s; warming each kind")
+        with httpx.Client(base_url=base_url, timeout=1800) as client:
+            warm = {}
+            for number, target in enumerate(synthetic.TARGETS):
+                warm[target] = round(timed_post(client, "/match", match_body(number)), 2)
+                log(f"first /match on {target}s: {warm[target]} s")
+            profiles = client.get("/ready").json()["profiles"]
+        log(f"timing {requests} requests from 1 client, then from {workers}")
+        one = clients_run(base_url, match_body, requests=requests, workers=1)
+        log(f"1 client: p50 {one['p50_ms']} ms, {one['throughput_rps']} requests/s")
+        many = clients_run(base_url, match_body, requests=requests, workers=workers)
+        log(f"{workers} clients: p50 {many['p50_ms']} ms, {many['throughput_rps']} requests/s")
+    return {
+        "profiles": profiles,
+        "server_ready_seconds": round(ready_seconds, 1),
+        "first_match_per_kind_seconds": warm,
+        "one_client": one,
+        "concurrent_clients": many,
+        "throughput_ratio": round(many["throughput_rps"] / one["throughput_rps"], 2),
+    }
