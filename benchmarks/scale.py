@@ -90,7 +90,11 @@ def engine_row(checkout: Path, size: int, *, limit: float, snapshot: bool) -> di
             row[step] = line
     missing = [step for step in STEPS if not row.get(step)]
     if not finished or missing:
-        row["did_not_finish"] = {"time_limit_s": limit, "steps": missing}
+        row["did_not_finish"] = {
+            "time_limit_s": limit,
+            "exit_code": worker.returncode,  # negative: killed at the time limit
+            "steps": missing,
+        }
     return row
 
 
@@ -108,7 +112,7 @@ def checks(engine: dict[str, Any], http: dict[str, Any] | None) -> dict[str, Any
             found[f"first_match_after_write_at_{size}"] = _check(
                 current["after_write"]["max_ms"], round(bound, 2)
             )
-    if http:
+    if http and "one_client" in http:
         found["http_p50_ms"] = _check(http["one_client"]["p50_ms"], 80)
         found["throughput_4_vs_1_clients"] = {
             "measured": http["throughput_ratio"],
@@ -147,20 +151,27 @@ def main() -> None:
             checkout = previous_checkout(args.old_checkout)
             row["previous"] = engine_row(checkout, size, limit=args.time_limit, snapshot=False)
 
-    http = None
+    http: dict[str, Any] | None = None
+    write(results_of(engine, http))  # the engine rows are kept even if the HTTP rows fail
     if not args.no_http:
         folder = args.folder or Path(tempfile.gettempdir()) / f"smartmatch-scale-{args.http_size}"
-        built = scale_http.build(folder, args.model, args.http_size, args.pool)
-        http = {
-            "model": args.model,
-            "distinct_texts": args.pool,
-            "store": str(folder),
-            "build_seconds": built,
-            "method": scale_http.__doc__,
-            **scale_http.measure(folder, args.model, requests=args.requests, workers=args.workers),
-        }
+        http = {"model": args.model, "distinct_texts": args.pool, "store": str(folder)}
+        try:
+            http["build_seconds"] = scale_http.build(folder, args.model, args.http_size, args.pool)
+            http.update(
+                scale_http.measure(folder, args.model, requests=args.requests, workers=args.workers)
+            )
+        except (Exception, SystemExit) as error:  # recorded in the results, not lost
+            log(f"the HTTP rows failed: {error!r}")
+            http["error"] = repr(error)
+        http["method"] = scale_http.__doc__
+    results = results_of(engine, http)
+    write(results)
+    print(json.dumps(results["checks"], indent=2))
 
-    results = {
+
+def results_of(engine: dict[str, Any], http: dict[str, Any] | None) -> dict[str, Any]:
+    return {
         "benchmark": "SMART Match at scale (benchmarks/scale.py)",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
@@ -177,10 +188,12 @@ def main() -> None:
             "load_average_1m": round(os.getloadavg()[0], 2),
         },
     }
+
+
+def write(results: dict[str, Any]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(results, indent=2) + "\n")
     plot(results, RESULTS / "scale.png")
-    print(json.dumps(results["checks"], indent=2))
 
 
 def _commit() -> str:

@@ -64,9 +64,9 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 
 def _http_panel(axis: Any, http: dict[str, Any] | None) -> None:
-    axis.set_title(f"POST /match over HTTP ({http['model'] if http else 'real model'})")
-    if not http:
-        axis.text(0.5, 0.5, "not measured", ha="center", va="center")
+    axis.set_title(f"POST /match over HTTP ({(http or {}).get('model', 'real model')})")
+    if not http or "one_client" not in http:
+        axis.text(0.5, 0.5, http.get("error", "not measured") if http else "not measured")
         axis.set_axis_off()
         return
     one, many = http["one_client"], http["concurrent_clients"]
