@@ -12,7 +12,7 @@ from matcher.encoders import (
     SentenceTransformerEncoder,
     load_encoder,
 )
-from matcher.engine import Match, Matcher
+from matcher.engine import Matcher
 from matcher.errors import (
     BenchmarkError,
     DuplicateProfileError,
@@ -26,6 +26,7 @@ from matcher.filters import MatchFilters
 from matcher.profiles import Kind, Mode, Profile, parse_profile, profiles_checksum
 from matcher.queries import Query, query_for
 from matcher.ranking import RankingConfig
+from matcher.results import Match
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -18,10 +18,11 @@ from matcher.catalogue import MISSING, Catalogue, KindCatalogue, Rows
 from matcher.filters import MatchFilters
 from matcher.index.base import MISSING_ID, VectorIndex, Vectors
 from matcher.parts import PARTS_PER_PROFILE
+from matcher.profiles import Kind
 
 
 def allowed_rows(
-    catalogue: Catalogue, kind: object, filters: MatchFilters, exclude: Iterable[str]
+    catalogue: Catalogue, kind: Kind, filters: MatchFilters, exclude: Iterable[str]
 ) -> Rows:
     """Rows of the kind that are visible, pass the filters and are not excluded."""
     table = catalogue.kinds[kind]

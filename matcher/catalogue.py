@@ -22,7 +22,7 @@ from numpy.typing import DTypeLike, NDArray
 from matcher.columns import Columns
 from matcher.filters import Mask
 from matcher.parts import NAME_PART, PARTS_PER_PROFILE
-from matcher.profiles import Profile
+from matcher.profiles import Kind, Profile
 
 Rows = NDArray[np.int64]
 MISSING = -1
@@ -209,11 +209,11 @@ class KindCatalogue(FilterTable):
 class Catalogue:
     """Every profile of the network: ids, stable keys, and each kind's columns."""
 
-    def __init__(self, kinds: Sequence[object]) -> None:
+    def __init__(self, kinds: Sequence[Kind]) -> None:
         self.profiles: dict[str, Profile] = {}
         self.keys: dict[str, int] = {}
         self.ids_by_key: dict[int, str] = {}
-        self.kinds: dict[object, KindCatalogue] = {kind: KindCatalogue() for kind in kinds}
+        self.kinds: dict[Kind, KindCatalogue] = {kind: KindCatalogue() for kind in kinds}
         self._row_of_key = np.full(16, MISSING, dtype=np.int64)
         self._next = 0
 
@@ -235,7 +235,7 @@ class Catalogue:
 
     def add(self, profiles: Sequence[Profile], parts: Sequence[list[int]]) -> None:
         """Add profiles (ids not yet present) with the part numbers each one has."""
-        by_kind: dict[object, list[int]] = {}
+        by_kind: dict[Kind, list[int]] = {}
         for position, profile in enumerate(profiles):
             by_kind.setdefault(profile.kind, []).append(position)
         for kind, positions in by_kind.items():

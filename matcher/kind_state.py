@@ -44,21 +44,26 @@ class KindState:
     def add(
         self,
         keys: Sequence[int],
-        part_ids: Ids,
+        parts: Sequence[Sequence[tuple[int, str]]],
         vectors: Vectors,
         lexical_texts: Sequence[str],
     ) -> None:
-        """Index new profiles: all their part vectors, their words, their neighbours.
+        """Index new profiles: the vectors of their parts (in order), words and neighbours.
 
-        Each profile's text vector (part 0, id `key * PARTS_PER_PROFILE`) places it among
-        the neighbour lists.
+        Each profile's text vector (part 0) places it among the neighbour lists.
         """
+        part_ids = np.array(
+            [
+                key * PARTS + no
+                for key, numbered in zip(keys, parts, strict=True)
+                for no, _ in numbered
+            ],
+            dtype=np.int64,
+        )
         self.index.add(part_ids, vectors)
         if self.lexical is not None:
             self.lexical.add(keys, lexical_texts)
-        text_ids = np.asarray(keys, dtype=np.int64) * PARTS
-        position = {int(part): i for i, part in enumerate(np.asarray(part_ids).tolist())}
-        self.neighbours.add(keys, vectors[[position[int(t)] for t in text_ids.tolist()]])
+        self.neighbours.add(keys, vectors[np.flatnonzero(part_ids % PARTS == 0)])
 
     def remove(self, key: int, part_ids: Ids, lexical_text: str) -> None:
         self.index.delete(part_ids)

@@ -50,6 +50,23 @@ class NeighbourGraph:
     def lists(self) -> dict[int, list[int]]:
         return {key: self.of(key) for key in self._row}
 
+    def export(self) -> dict[str, NDArray[np.generic]]:
+        """The lists as arrays, to be saved beside the index and adopted at start-up."""
+        return {name: self._table[name].copy() for name in ("key", "peers", "cosines")}
+
+    def adopt(self, lists: Mapping[str, NDArray[np.generic]], vectors: Vectors) -> None:
+        """Take saved lists (from `export`) for these keys' text vectors, in `key` order."""
+        keys = np.asarray(lists["key"], dtype=np.int64)
+        peers = np.asarray(lists["peers"], dtype=np.int64)
+        if peers.shape[1:] != (max(self.k, 1),):
+            raise ValueError(f"saved lists hold {peers.shape[1:]} neighbours, not {self.k}")
+        self._table.clear()
+        self._row.clear()
+        rows = self._table.append(
+            {"key": keys, "vector": vectors, "peers": peers, "cosines": lists["cosines"]}
+        )
+        self._row.update(zip(keys.tolist(), rows.tolist(), strict=True))
+
     def add(self, keys: Sequence[int], vectors: Vectors) -> None:
         """Add profiles with their text vectors; one at a time, or in bulk for many."""
         keys_array = np.asarray(keys, dtype=np.int64)

@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,37 @@ def save_index(
     extras: dict[str, NDArray[np.generic]] | None = None,
 ) -> None:
     """Write index, metadata and extra arrays to `path` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f"index_{key}": value for key, value in index.to_arrays().items()}
     arrays.update({f"extra_{key}": value for key, value in (extras or {}).items()})
-    arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
+    write_arrays(path, arrays, metadata)
+
+
+def save_indexes(
+    path: Path,
+    indexes: Mapping[str, VectorIndex],
+    metadata: dict[str, Any],
+    extras: dict[str, NDArray[np.generic]] | None = None,
+) -> None:
+    """Write several named indexes (one per kind) in one file, atomically."""
+    arrays = {
+        f"index.{name}.{key}": value
+        for name, index in indexes.items()
+        for key, value in index.to_arrays().items()
+    }
+    arrays.update({f"extra_{key}": value for key, value in (extras or {}).items()})
+    backends = {name: index.backend for name, index in indexes.items()}
+    counts = {name: index.count() for name, index in indexes.items()}
+    write_arrays(path, arrays, {**metadata, "backends": backends, "counts": counts})
+
+
+def write_arrays(path: Path, arrays: dict[str, Any], metadata: dict[str, Any]) -> None:
+    """Arrays and their metadata as one `.npz`: temp file, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {**arrays, "metadata": np.frombuffer(json.dumps(metadata).encode(), dtype=np.uint8)}
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as temp:
-            np.savez(temp, **arrays)  # type: ignore[arg-type]
+            np.savez(temp, **arrays)
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, path)
@@ -83,32 +107,67 @@ def save_index(
         raise
 
 
+def _read(path: Path) -> tuple[dict[str, NDArray[np.generic]], dict[str, Any]]:
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    metadata = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+    return arrays, metadata
+
+
+def _check_model(path: Path, metadata: dict[str, Any], model: str, dimension: int) -> None:
+    if metadata.get("model") != model or metadata.get("dimension") != dimension:
+        raise IndexMismatchError(
+            f"index {path} was built with {metadata.get('model')!r} "
+            f"({metadata.get('dimension')} dims), not {model!r} ({dimension} dims)"
+        )
+
+
+def _extras(arrays: dict[str, NDArray[np.generic]]) -> dict[str, NDArray[np.generic]]:
+    return {k.removeprefix("extra_"): v for k, v in arrays.items() if k.startswith("extra_")}
+
+
+DAMAGE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError)
+
+
 def load_index(
     path: Path, *, model: str, dimension: int
 ) -> tuple[VectorIndex, dict[str, Any], dict[str, NDArray[np.generic]]]:
     """Read an index saved by `save_index`; refuse one built with another model or damaged."""
     try:
-        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-        metadata = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+        arrays, metadata = _read(path)
         backend = BACKENDS[metadata["backend"]]
         index = backend.from_arrays(
             {key.removeprefix("index_"): v for key, v in arrays.items() if key.startswith("index_")}
         )
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError) as error:
+    except DAMAGE as error:
         raise IndexMismatchError(f"index file {path} is damaged: {error}") from error
-    if metadata.get("model") != model or metadata.get("dimension") != dimension:
-        raise IndexMismatchError(
-            f"index {path} was built with {metadata.get('model')!r} "
-            f"({metadata.get('dimension')} dims), not {model!r} ({dimension} dims)"
-        )
+    _check_model(path, metadata, model, dimension)
     if index.count() != metadata.get("count"):
         raise IndexMismatchError(
             f"index {path} holds {index.count()} vectors, metadata says {metadata.get('count')}"
         )
-    extras = {
-        key.removeprefix("extra_"): v for key, v in arrays.items() if key.startswith("extra_")
-    }
-    return index, metadata, extras
+    return index, metadata, _extras(arrays)
+
+
+def load_indexes(
+    path: Path, *, model: str, dimension: int
+) -> tuple[dict[str, VectorIndex], dict[str, Any], dict[str, NDArray[np.generic]]]:
+    """Read the indexes saved by `save_indexes`; refuse other models and damaged files."""
+    try:
+        arrays, metadata = _read(path)
+        _check_model(path, metadata, model, dimension)
+        indexes: dict[str, VectorIndex] = {}
+        for name, backend in metadata["backends"].items():
+            prefix = f"index.{name}."
+            parts = {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
+            indexes[name] = BACKENDS[backend].from_arrays(parts)
+    except FileNotFoundError:
+        raise
+    except DAMAGE as error:
+        raise IndexMismatchError(f"index file {path} is damaged: {error}") from error
+    counts = {name: index.count() for name, index in indexes.items()}
+    if counts != metadata.get("counts"):
+        raise IndexMismatchError(f"index {path} holds {counts} vectors, metadata says otherwise")
+    return indexes, metadata, _extras(arrays)
