@@ -37,10 +37,17 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
         for number, line in enumerate(lines, 1):
             if line.strip():
                 try:
-                    rows.append((number, json.loads(line)))
+                    rows.append((number, _skill_as_placement(json.loads(line))))
                 except json.JSONDecodeError as error:
                     raise BenchmarkError(f"{path}:{number}: not JSON ({error.msg})") from None
     return rows
+
+
+def _skill_as_placement(row: dict[str, Any]) -> dict[str, Any]:
+    """ESCO skills (skills-jobads-dev) play the role of offers with topical names: the
+    domain has no `skill` kind, so they are read as placements."""
+    kinds = ("kind", "target_kind")
+    return {k: "placement" if k in kinds and v == "skill" else v for k, v in row.items()}
 
 
 def read_qrels(path: Path) -> dict[str, dict[str, int]]:

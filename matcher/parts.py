@@ -1,7 +1,7 @@
 """What gets embedded: the parts of a profile and the parts of a query.
 
 A profile is its text (part 0), each document (parts 1..n) and, for kinds whose name says
-what they are about (a placement, a request, an ESCO skill), its name alone (NAME_PART).
+what they are about (a placement, a request), its name alone (NAME_PART).
 A query is its whole text plus, when it lists skills or has several sentences, each of
 those: a profile must match the whole need and each piece of it.
 """

@@ -1,9 +1,8 @@
 """Profiles of the network's stakeholders, one validated schema for every kind.
 
 A profile is what the matcher ranks: an academic expert, a business, a student, a
-placement offer, a counselling or collaboration request (and, in the skills benchmarks,
-an ESCO skill). Validation errors name the field so that an import report or an HTTP
-error can say exactly what to fix.
+placement offer, a counselling or collaboration request. Validation errors name the field
+so that an import report or an HTTP error can say exactly what to fix.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ class Kind(StrEnum):
     STUDENT = "student"
     PLACEMENT = "placement"
     REQUEST = "request"
-    SKILL = "skill"
 
 
 class Mode(StrEnum):

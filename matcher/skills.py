@@ -17,16 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.embedding_cache import EmbeddingCache
+import faiss
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.embedding_cache import EmbeddingCache, encode_documents_cached
 from matcher.encoders import Encoder
-from matcher.engine import Matcher
-from matcher.profiles import Kind, Profile, SkillTag
-from matcher.queries import Query
-from matcher.ranking import plain_dense
+from matcher.profiles import Profile, SkillTag
 
 ESCO_SKILL_URI = "http://data.europa.eu/esco/skill/"
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s*\|\s*|\n+")
 MAX_SENTENCES = 12
+MAX_PIECE_CHARS = 2000
+TIE_MARGIN = 16
 
 # Minimum cosine for a sentence-to-skill tag, per encoder: cosines of different models live
 # on different scales (e5's are compressed near 1). Chosen on skills-jobads-dev (README).
@@ -36,10 +39,6 @@ MIN_SCORE = {
     "all-MiniLM-L6-v2+multilingual-e5-small-q4": 0.65,
 }
 DEFAULT_MIN_SCORE = 0.45
-
-
-# One vector per skill, plain cosine: the score is the confidence of a tag.
-SINGLE_VECTOR = plain_dense(use_documents=False)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,11 @@ def sentences(text: str) -> list[str]:
 
 
 class SkillTagger:
-    """Tags texts and profiles with ESCO skills, through a dense Matcher over the skills."""
+    """Tags texts and profiles with ESCO skills by searching the skills' label vectors.
+
+    The labels are encoded once into a plain inner-product index (exact: 13,896 vectors),
+    so tagging a text costs encoding its sentences and one search.
+    """
 
     def __init__(
         self,
@@ -88,60 +91,82 @@ class SkillTagger:
         )
         self.per_sentence = per_sentence
         self.max_tags = max_tags
+        self.encoder = encoder
         self._skills = {skill.uri: skill for skill in skills}
         self._by_label = {
             label.casefold(): skill
             for skill in skills
             for label in (*skill.alt_labels, skill.label)
         }
-        self._matcher = Matcher(
+        # In URI order, so that equal cosines rank by URI as they always have.
+        self._uris = sorted(self._skills)
+        vectors = encode_documents_cached(
             encoder,
-            config=SINGLE_VECTOR,
-            cache=cache,
-        )
-        self._matcher.add(
-            [
-                Profile(
-                    id=skill.uri.removeprefix(ESCO_SKILL_URI),
-                    kind=Kind.SKILL,
-                    name=skill.label,
-                    text=skill.label,  # labels alone: short to encode, and they tag best
-                )
-                for skill in skills
-            ],
+            [self._skills[uri].label for uri in self._uris],  # labels alone: they tag best
+            cache,
             show_progress=show_progress,
         )
+        self._labels = faiss.IndexFlatIP(encoder.dimension)
+        self._labels.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def __len__(self) -> int:
         return len(self._skills)
 
-    def tag(self, texts: Sequence[str], named_skills: Sequence[str] = ()) -> list[SkillTag]:
-        """Tags for free texts and the skill names they come with, best first."""
+    def pieces(self, texts: Sequence[str], named_skills: Sequence[str] = ()) -> list[str]:
+        """What `tag` encodes: the named skills no label matches, then each sentence."""
+        unmatched = [n for n in named_skills if n.strip().casefold() not in self._by_label]
+        return [
+            p[:MAX_PIECE_CHARS] for p in (*unmatched, *(s for t in texts for s in sentences(t)))
+        ]
+
+    def tag(
+        self,
+        texts: Sequence[str],
+        named_skills: Sequence[str] = (),
+        *,
+        vectors: NDArray[np.float32] | None = None,
+    ) -> list[SkillTag]:
+        """Tags for free texts and the skill names they come with, best first.
+
+        `vectors`: the query vectors of `pieces(texts, named_skills)`, when the caller
+        has already encoded them; otherwise they are encoded here.
+        """
         found: dict[str, float] = {}
-        unmatched = []
         for name in named_skills:
             skill = self._by_label.get(name.strip().casefold())
             if skill is not None:
                 found[skill.uri] = 1.0
-            else:
-                unmatched.append(name)
-        pieces = [*unmatched, *(s for text in texts for s in sentences(text))]
-        if pieces:
-            results = self._matcher.match_batch(
-                [Query(text=piece[:2000]) for piece in pieces],
-                target_kind=Kind.SKILL,
-                k=self.per_sentence,
-            )
-            for matches in results:
-                for match in matches:
-                    if match.score >= self.min_score:
-                        uri = ESCO_SKILL_URI + match.profile.id
-                        found[uri] = max(found.get(uri, 0.0), round(match.score, 4))
+        pieces = self.pieces(texts, named_skills)
+        if pieces and len(self._uris):
+            if vectors is None:
+                vectors = self.encoder.encode_queries(pieces)
+            if len(vectors) != len(pieces):
+                raise ValueError(f"{len(vectors)} vectors for {len(pieces)} pieces")
+            for row, score in self._nearest(np.ascontiguousarray(vectors, dtype=np.float32)):
+                if score >= self.min_score:
+                    uri = self._uris[row]
+                    found[uri] = max(found.get(uri, 0.0), round(score, 4))
         ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[: self.max_tags]
         return [
             SkillTag(uri=uri, label=self._skills[uri].label, confidence=score)
             for uri, score in ranked
         ]
+
+    def _nearest(self, vectors: NDArray[np.float32]) -> list[tuple[int, float]]:
+        """Each piece's `per_sentence` nearest labels, equal cosines by URI.
+
+        The index finds a few more than needed; their cosines are recomputed from the
+        vectors so that ties are seen as ties and broken the same way every time.
+        """
+        depth = min(self.per_sentence + TIE_MARGIN, len(self._uris))
+        _, found = self._labels.search(vectors, depth)
+        nearest = []
+        for vector, rows in zip(vectors, found, strict=True):
+            rows = rows[rows >= 0]
+            cosines = self._labels.reconstruct_batch(rows) @ vector
+            for i in np.lexsort((rows, -cosines))[: self.per_sentence].tolist():
+                nearest.append((int(rows[i]), float(cosines[i])))
+        return nearest
 
     def tag_profile(self, profile: Profile) -> Profile:
         """The profile with its ESCO tags (from its text, first documents and named skills)."""
