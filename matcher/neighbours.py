@@ -145,7 +145,14 @@ class NeighbourGraph:
         for start in range(0, len(keys), BLOCK):
             block = vectors[start : start + BLOCK] @ vectors.T
             top = np.argpartition(-block, depth - 1, axis=1)[:, :depth]
-            cosines[start : start + BLOCK] = np.take_along_axis(block, top, axis=1)
+            chosen = np.take_along_axis(block, top, axis=1)
+            # Where the cut falls among equal cosines, take the smallest keys among them.
+            cut = chosen.min(axis=1, keepdims=True)
+            for row in np.flatnonzero((block == cut).sum(1) > (chosen == cut).sum(1)).tolist():
+                rows = np.flatnonzero(block[row] >= cut[row])
+                top[row] = rows[np.lexsort((keys[rows], -block[row, rows]))[:depth]]
+                chosen[row] = block[row, top[row]]
+            cosines[start : start + BLOCK] = chosen
             found[start : start + BLOCK] = top
         for row in range(len(keys)):
             own = found[row] != row

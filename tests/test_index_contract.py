@@ -7,8 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matcher.encoders import HashingEncoder
 from matcher.errors import IndexMismatchError
 from matcher.index import BACKENDS, MISSING_ID, build_metadata, create_index, load_index, save_index
+from matcher.index.ann import measured_recall
+from matcher.index.auto import AutoIndex
 
 DIM = 16
 
@@ -18,8 +21,10 @@ def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=[*sorted(BACKENDS), "auto"])
 def index(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    if request.param == "auto":  # exact FAISS that turns IVF past 20 vectors
+        return AutoIndex(DIM, threshold=20)
     return create_index(request.param, DIM)
 
 
@@ -103,3 +108,45 @@ def test_faiss_equals_exact_oracle() -> None:
     ):
         assert np.array_equal(exact_ids, faiss_ids)
         assert np.allclose(exact_scores, faiss_scores, atol=1e-5)
+
+
+def test_a_growing_index_turns_approximate_and_keeps_its_vectors() -> None:
+    index = AutoIndex(DIM, threshold=100)
+    vectors = unit_vectors(300)
+    index.add(np.arange(90, dtype=np.int64), vectors[:90])
+    assert index.backend == "faiss"
+    index.add(np.arange(90, 300, dtype=np.int64), vectors[90:])
+    assert index.backend == "ivf" and index.count() == 300
+    assert np.allclose(index.vectors(np.array([5, 250])), vectors[[5, 250]], atol=1e-6)
+    assert index.search(vectors[250:251], 1)[1][0, 0] == 250
+
+
+def clustered_vectors(count: int, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 200 topics, as texts cluster around subjects."""
+    rng = np.random.default_rng(seed)
+    topics = rng.normal(size=(200, 32))
+    vectors = topics[rng.integers(0, 200, count)] + 0.6 * rng.normal(size=(count, 32))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_ivf_recall_at_10_against_exact_search() -> None:
+    vectors = clustered_vectors(30_000)
+    assert measured_recall(vectors[100:], vectors[:100]) >= 0.95
+
+
+def random_texts(count: int, seed: int = 0) -> list[str]:
+    """Texts of 15-50 words drawn (Zipf) from 8,000 random words."""
+    rng = np.random.default_rng(seed)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    words = ["".join(rng.choice(letters, size=rng.integers(4, 10))) for _ in range(8000)]
+    weights = 1 / np.arange(1, len(words) + 1)
+    weights /= weights.sum()
+    return [" ".join(rng.choice(words, size=rng.integers(15, 50), p=weights)) for _ in range(count)]
+
+
+@pytest.mark.slow
+def test_ivf_recall_at_10_on_100k_random_texts() -> None:
+    encoder = HashingEncoder()
+    texts = random_texts(100_200)
+    vectors = encoder.encode_documents(texts)
+    assert measured_recall(vectors[200:], vectors[:200]) >= 0.95

@@ -29,8 +29,14 @@ from matcher.scoring import neighbour_means
 from tests.factories import make_profile
 
 
-def network(encoder: Encoder, **kwargs: object) -> Matcher:
-    matcher = Matcher(encoder, backend="exact", **kwargs)  # type: ignore[arg-type]
+@pytest.fixture(params=["exact", "faiss"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every matcher test runs on the exact oracle and on FAISS."""
+    return str(request.param)
+
+
+def network(encoder: Encoder, backend: str, **kwargs: object) -> Matcher:
+    matcher = Matcher(encoder, backend=backend, **kwargs)  # type: ignore[arg-type]
     matcher.add(
         [
             make_profile(
@@ -66,8 +72,10 @@ def network(encoder: Encoder, **kwargs: object) -> Matcher:
 @pytest.mark.parametrize(
     "config", [RankingConfig(), RankingConfig(lexical=None), RankingConfig(neighbours_k=0)]
 )
-def test_obvious_expert_ranks_first(hashing_encoder: Encoder, config: RankingConfig) -> None:
-    matcher = network(hashing_encoder, config=config)
+def test_obvious_expert_ranks_first(
+    hashing_encoder: Encoder, config: RankingConfig, backend: str
+) -> None:
+    matcher = network(hashing_encoder, backend, config=config)
     matches = matcher.match(
         Query(text="We need HACCP and food safety help for our olive oil"),
         target_kind=Kind.EXPERT,
@@ -78,8 +86,10 @@ def test_obvious_expert_ranks_first(hashing_encoder: Encoder, config: RankingCon
     assert matches[0].score >= matches[-1].score
 
 
-def test_explanation_names_best_document_and_shared_skills(hashing_encoder: Encoder) -> None:
-    matcher = network(hashing_encoder)
+def test_explanation_names_best_document_and_shared_skills(
+    hashing_encoder: Encoder, backend: str
+) -> None:
+    matcher = network(hashing_encoder, backend)
     solar = matcher.match(
         Query(text="rooftop PV grid integration Montenegro"), target_kind=Kind.EXPERT, k=1
     )[0]
@@ -92,9 +102,9 @@ def test_explanation_names_best_document_and_shared_skills(hashing_encoder: Enco
     assert olive.explanation.shared_skills == ["HACCP"]
 
 
-def test_filter_leaving_three_returns_those_three(hashing_encoder: Encoder) -> None:
+def test_filter_leaving_three_returns_those_three(hashing_encoder: Encoder, backend: str) -> None:
     """Post-filtering the top-k would return nothing: the three filtered profiles rank last."""
-    matcher = Matcher(hashing_encoder, backend="faiss", config=RankingConfig(candidates=5))
+    matcher = Matcher(hashing_encoder, backend=backend, config=RankingConfig(candidates=5))
     relevant = [
         make_profile(id=f"al-{i}", text="olive oil food safety HACCP " * 3, country="AL")
         for i in range(40)
@@ -113,8 +123,8 @@ def test_filter_leaving_three_returns_those_three(hashing_encoder: Encoder) -> N
     assert sorted(m.profile.id for m in matches) == ["me-0", "me-1", "me-2"]
 
 
-def test_every_filter_applies(hashing_encoder: Encoder) -> None:
-    matcher = Matcher(hashing_encoder, backend="exact")
+def test_every_filter_applies(hashing_encoder: Encoder, backend: str) -> None:
+    matcher = Matcher(hashing_encoder, backend=backend)
     matcher.add(
         [
             make_profile(
@@ -163,8 +173,10 @@ def test_every_filter_applies(hashing_encoder: Encoder) -> None:
     assert ids(available_until=date(2027, 2, 1)) == ["a"]
 
 
-def test_hidden_profiles_and_the_query_profile_are_never_returned(hashing_encoder: Encoder) -> None:
-    matcher = network(hashing_encoder)
+def test_hidden_profiles_and_the_query_profile_are_never_returned(
+    hashing_encoder: Encoder, backend: str
+) -> None:
+    matcher = network(hashing_encoder, backend)
     matcher.upsert(make_profile(id="web", text="Web development with JavaScript.", visible=False))
     found = matcher.match(Query(text="JavaScript web development"), target_kind=Kind.EXPERT, k=10)
     assert "web" not in {m.profile.id for m in found}
@@ -173,9 +185,9 @@ def test_hidden_profiles_and_the_query_profile_are_never_returned(hashing_encode
     }
 
 
-def test_update_and_remove_change_results(hashing_encoder: Encoder) -> None:
+def test_update_and_remove_change_results(hashing_encoder: Encoder, backend: str) -> None:
     cache = MemoryEmbeddingCache()
-    matcher = network(hashing_encoder, cache=cache)
+    matcher = network(hashing_encoder, backend, cache=cache)
     matcher.upsert(
         make_profile(id="web", text="Olive oil HACCP food safety audits and olive mills.")
     )
@@ -191,11 +203,11 @@ def test_update_and_remove_change_results(hashing_encoder: Encoder) -> None:
         matcher.add([make_profile(id="web")])
 
 
-def test_unchanged_text_is_never_encoded_twice(hashing_encoder: Encoder) -> None:
+def test_unchanged_text_is_never_encoded_twice(hashing_encoder: Encoder, backend: str) -> None:
     cache = MemoryEmbeddingCache()
-    network(hashing_encoder, cache=cache)
+    network(hashing_encoder, backend, cache=cache)
     size = len(cache)
-    network(hashing_encoder, cache=cache)
+    network(hashing_encoder, backend, cache=cache)
     assert len(cache) == size == 5
 
 
@@ -232,7 +244,7 @@ def test_neighbours_and_smoothing() -> None:
     assert means.tolist() == pytest.approx([0.9, 0.0])
 
 
-def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder) -> None:
+def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder, backend: str) -> None:
     texts = {
         "lone": "olive oil HACCP audits sailing regatta",  # best alone; its peers are about sailing
         "sea-1": "sailing regatta harbour boats",
@@ -249,7 +261,7 @@ def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder) -> 
     for weight in (0.0, 1.0):
         matcher = Matcher(
             hashing_encoder,
-            backend="exact",
+            backend=backend,
             config=RankingConfig(lexical=None, neighbours_k=2),
             fusion=fixed_weights(dense=1.0, neighbours=weight),
         )

@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 
 from matcher.index.base import MISSING_ID, Ids, Scores, Vectors, as_ids, as_vectors
 
-PROBED_SHARE = 16  # probe one cluster in 16: ~6 % of the vectors
+PROBED_SHARE = 0.1  # probe a tenth of the clusters...
+PROBED_VECTORS = 5_000  # ...or more, to read at least this many vectors per query
 EXACT_BELOW = 20_000  # allowed ids under which a restricted search is exact
 MIN_LISTS = 16
 
@@ -37,7 +38,8 @@ def _trained(vectors: Vectors) -> Any:
     index.cp.min_points_per_centroid = 1  # small indexes (tests) train on what they have
     index.train(np.ascontiguousarray(vectors))
     index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]
-    index.nprobe = max(1, math.ceil(lists / PROBED_SHARE))
+    share = max(PROBED_SHARE, PROBED_VECTORS / len(vectors))
+    index.nprobe = min(lists, max(1, math.ceil(lists * share)))
     return index
 
 
@@ -167,3 +169,14 @@ def recall_at_k(exact: Ids, approximate: Ids, k: int = 10) -> float:
     )
     expected = sum(len(set(row[:k].tolist()) - {MISSING_ID}) for row in exact)
     return hits / max(expected, 1)
+
+
+def measured_recall(vectors: Vectors, queries: Vectors, k: int = 10) -> float:
+    """recall@k of an IVF index against exact search over the same vectors."""
+    ids = np.arange(len(vectors), dtype=np.int64)
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(np.ascontiguousarray(vectors))
+    approximate = IvfIndex(vectors.shape[1])
+    approximate.add(ids, vectors)
+    _, expected = exact.search(np.ascontiguousarray(queries), k)
+    return recall_at_k(expected, approximate.search(queries, k)[1], k)
