@@ -128,7 +128,13 @@ def _check(measured: float, bound: float) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[1000, 10_000, 100_000],
+        help="None (`--sizes` alone): keep the engine rows of the last results.",
+    )
     parser.add_argument("--time-limit", type=float, default=900, help="Seconds per engine run.")
     parser.add_argument("--no-previous", action="store_true", help="Skip the previous engine.")
     parser.add_argument("--old-checkout", type=Path, default=Path("/tmp/old-engine"))
@@ -142,6 +148,8 @@ def main() -> None:
     args = parser.parse_args()
 
     engine: dict[str, Any] = {}
+    if not args.sizes:
+        engine = json.loads((RESULTS / "scale.json").read_text())["engine"]
     for size in args.sizes:
         row = engine.setdefault(str(size), {})
         log(f"current engine, {size} profiles")

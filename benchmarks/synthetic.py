@@ -66,7 +66,8 @@ def profiles(count: int, *, seed: int = 7, pool: list[str] | None = None) -> lis
     found = []
     for number, kind in enumerate(kinds):
         body = rng.choice(pool) if pool else text(rng)
-        name = rng.choice(pool)[:80] if pool else " ".join(rng.sample(vocab[:2000], 3)).title()
+        # With a pool the name follows from the text: "name. text" stays one text per pool entry.
+        name = " ".join(body.split()[:4]) if pool else " ".join(rng.sample(vocab[:2000], 3)).title()
         found.append(
             {
                 "id": f"{kind[:3]}-{number:06d}",
