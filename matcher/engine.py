@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from matcher.candidates import allowed_rows
-from matcher.catalogue import Catalogue
 from matcher.embedding_cache import EmbeddingCache, encode_documents_cached
 from matcher.encoders import Encoder, members_of
 from matcher.errors import DuplicateProfileError, UnknownProfileError
@@ -29,6 +26,7 @@ from matcher.filters import MatchFilters
 from matcher.fusion import Scorer, SignalScorer, hand_weights
 from matcher.index import VectorIndex
 from matcher.index.auto import ANN_THRESHOLD, AutoIndex
+from matcher.index.faiss_backend import use_search_threads
 from matcher.kind_state import KindState, kind_index
 from matcher.parts import lexical_text, profile_parts
 from matcher.persistence import restore_state, save_state
@@ -38,13 +36,15 @@ from matcher.queries import Query, query_for
 from matcher.ranking import RankingConfig
 from matcher.results import Match, ranked
 from matcher.scoring import Pool
+from matcher.state import NetworkState
 
 
 class Matcher:
     """Holds the profiles of a network with their vectors and answers match queries.
 
     `backend`: `faiss` (exact FAISS, approximate IVF for a kind above `ann_threshold`
-    vectors), `exact` (NumPy, the oracle) or `ivf`.
+    vectors), `exact` (NumPy, the oracle) or `ivf`. `search_threads`: FAISS's OpenMP
+    threads, process-wide (None leaves them alone; see `use_search_threads`).
     """
 
     def __init__(
@@ -56,6 +56,7 @@ class Matcher:
         cache: EmbeddingCache | None = None,
         fusion: Scorer | None = None,
         ann_threshold: int = ANN_THRESHOLD,
+        search_threads: int | None = 1,
     ) -> None:
         self.encoder = encoder
         self.config = config or RankingConfig()
@@ -63,9 +64,10 @@ class Matcher:
         self.fusion = fusion or hand_weights()
         self.backend = backend
         self.ann_threshold = ann_threshold
+        if search_threads is not None:
+            use_search_threads(search_threads)
         self._members = members_of(encoder)
-        self._catalogue = Catalogue(list(Kind))
-        self._kinds = {kind: self._new_state(None) for kind in Kind}
+        self._state = NetworkState.empty(self._new_state)
 
     def _new_state(self, index: VectorIndex | None) -> KindState:
         if index is None:
@@ -77,22 +79,22 @@ class Matcher:
     # -- the network -------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._catalogue)
+        return len(self._state.catalogue)
 
     def __contains__(self, profile_id: object) -> bool:
-        return profile_id in self._catalogue.profiles
+        return profile_id in self._state.catalogue.profiles
 
     def get(self, profile_id: str) -> Profile:
         try:
-            return self._catalogue.profiles[profile_id]
+            return self._state.catalogue.profiles[profile_id]
         except KeyError:
             raise UnknownProfileError(profile_id) from None
 
     def profiles(self, kind: Kind | None = None) -> list[Profile]:
-        profiles = self._catalogue.profiles
+        profiles = self._state.catalogue.profiles
         if kind is None:
             return list(profiles.values())
-        return [profiles[pid] for pid in self._catalogue.kinds[kind].ids]
+        return [profiles[pid] for pid in self._state.catalogue.kinds[kind].ids]
 
     def add(self, profiles: Sequence[Profile], *, show_progress: bool = False) -> None:
         """Add new profiles; every part is encoded once (through the cache if there is one)."""
@@ -106,25 +108,12 @@ class Matcher:
         vectors = encode_documents_cached(
             self.encoder, texts, self.cache, show_progress=show_progress
         )
-        self._catalogue.add(profiles, [[no for no, _ in numbered] for numbered in parts])
-        starts = np.cumsum([0, *(len(numbered) for numbered in parts)])
-        for kind in {profile.kind for profile in profiles}:
-            chosen = [i for i, profile in enumerate(profiles) if profile.kind == kind]
-            self._kinds[kind].add(
-                [self._catalogue.keys[profiles[i].id] for i in chosen],
-                [parts[i] for i in chosen],
-                vectors[np.concatenate([np.arange(starts[i], starts[i + 1]) for i in chosen])],
-                [lexical_text(profiles[i], self.config) for i in chosen],
-            )
+        texts = [lexical_text(profile, self.config) for profile in profiles]
+        self._state.add(profiles, parts, vectors, texts)
 
     def remove(self, profile_id: str) -> Profile:
         """Remove a profile and everything derived from it; its id may be added again."""
-        profile = self.get(profile_id)
-        key = self._catalogue.keys[profile_id]
-        row = self._catalogue.rows_of(np.array([key]))
-        part_ids = self._catalogue.kinds[profile.kind].part_ids(row)[0]
-        self._kinds[profile.kind].remove(key, part_ids, lexical_text(profile, self.config))
-        return self._catalogue.remove(profile_id)
+        return self._state.remove(profile_id, lexical_text(self.get(profile_id), self.config))
 
     def upsert(self, profile: Profile) -> None:
         """Add the profile, or replace the one with its id (keeping its index key)."""
@@ -135,8 +124,8 @@ class Matcher:
         self.add([profile])
 
     def index_backends(self) -> dict[str, str]:
-        """Which vector index each kind that holds profiles uses (`faiss`, `ivf`, `exact`)."""
-        return {str(k): s.index.backend for k, s in self._kinds.items() if s.index.count()}
+        """Which vector index each kind that holds profiles uses (for /ready)."""
+        return self._state.index_backends()
 
     # -- matching ----------------------------------------------------------------------
 
@@ -164,14 +153,14 @@ class Matcher:
         exclude: Iterable[str] = (),
     ) -> list[list[Match]]:
         """`match` for many queries at once: the model encodes them in one batch."""
-        pools = self.pools(queries, target_kind=target_kind, filters=filters, exclude=exclude)
+        state = self._state  # one state for the whole batch
+        pools = self._pools(state, queries, target_kind, filters, exclude)
         scorer = (
             self.fusion if self.config.scorer == "learned" else SignalScorer(self.config.scorer)
         )
+        profiles = state.catalogue.profiles
         return [
-            ranked(
-                query, pool, k, scorer.score(pool.signals), self._catalogue.profiles, self.config
-            )
+            ranked(query, pool, k, scorer.score(pool.signals), profiles, self.config)
             for query, pool in zip(queries, pools, strict=True)
         ]
 
@@ -201,15 +190,23 @@ class Matcher:
         exclude: Iterable[str] = (),
     ) -> list[Pool]:
         """Each query's candidates with their raw signals, before fusion (for training)."""
+        return self._pools(self._state, queries, target_kind, filters, exclude)
+
+    def _pools(
+        self,
+        state: NetworkState,
+        queries: Sequence[Query],
+        kind: Kind,
+        filters: MatchFilters | None,
+        exclude: Iterable[str],
+    ) -> list[Pool]:
+        allowed = allowed_rows(state.catalogue, kind, filters or MatchFilters(), exclude)
         return query_pools(
             queries,
+            state,
+            kind,
+            allowed,
             encoder=self.encoder,
-            catalogue=self._catalogue,
-            states=self._kinds,
-            kind=target_kind,
-            allowed=lambda catalogue: allowed_rows(
-                catalogue, target_kind, filters or MatchFilters(), exclude
-            ),
             members=self._members,
             config=self.config,
         )
@@ -217,25 +214,22 @@ class Matcher:
     # -- persistence -------------------------------------------------------------------
 
     def vector_count(self) -> int:
-        return sum(state.index.count() for state in self._kinds.values())
+        return self._state.vector_count()
 
     def checksum(self) -> str:
-        return profiles_checksum(self._catalogue.profiles.values())
+        return profiles_checksum(self._state.catalogue.profiles.values())
 
     def save(self, path: Path) -> None:
         """Write every kind's index, the key map and the neighbour lists, atomically."""
-        save_state(path, self._catalogue, self._kinds, model=self.encoder.name)
+        save_state(path, self._state.catalogue, self._state.kinds, model=self.encoder.name)
 
     def restore(self, path: Path, profiles: Sequence[Profile]) -> None:
         """Adopt a saved index for exactly these profiles, or raise IndexMismatchError."""
-        catalogue, states = restore_state(
+        self._state = restore_state(  # built aside, swapped in whole
             path,
             profiles,
             model=self.encoder.name,
             dimension=self.encoder.dimension,
-            kinds=list(Kind),
-            parts_of=lambda p: [no for no, _ in profile_parts(p, self.config)],
+            config=self.config,
             new_state=self._new_state,
-            lexical_text=lambda p: lexical_text(p, self.config),
         )
-        self._catalogue, self._kinds = catalogue, states

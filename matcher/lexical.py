@@ -147,16 +147,3 @@ class TfidfIndex:
 
 def lexical_index(method: LexicalMethod) -> LexicalIndex:
     return Bm25Index() if method == "bm25" else TfidfIndex()
-
-
-class LexicalScorer:
-    """Scores over a fixed list of texts (kept for callers not yet on `LexicalIndex`)."""
-
-    def __init__(self, texts: Sequence[str], method: LexicalMethod = "bm25") -> None:
-        self.method = method
-        self.count = len(texts)
-        self._index = lexical_index(method)
-        self._index.add(list(range(len(texts))), texts)
-
-    def scores(self, query: str) -> Scores:
-        return self._index.scores(query, lambda keys: keys, self.count)

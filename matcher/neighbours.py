@@ -47,6 +47,12 @@ class NeighbourGraph:
         peers = self._table["peers"][self._row[key]]
         return [int(peer) for peer in peers[peers != MISSING_ID]] if self.k else []
 
+    def peers(self, keys: Sequence[int]) -> Ids:
+        """The neighbour keys of these profiles, one row each, MISSING_ID-padded."""
+        rows = [self._row[key] for key in keys]
+        peers: Ids = self._table["peers"][rows]
+        return peers
+
     def lists(self) -> dict[int, list[int]]:
         return {key: self.of(key) for key in self._row}
 

@@ -19,8 +19,10 @@ from matcher.errors import IndexMismatchError
 from matcher.index import VectorIndex
 from matcher.index.storage import build_metadata, load_indexes, save_indexes
 from matcher.kind_state import KindState
-from matcher.parts import PARTS_PER_PROFILE
+from matcher.parts import PARTS_PER_PROFILE, lexical_text, profile_parts
 from matcher.profiles import Kind, Profile, profiles_checksum
+from matcher.ranking import RankingConfig
+from matcher.state import NetworkState
 
 Lists = dict[str, NDArray[np.generic]]
 
@@ -79,18 +81,16 @@ def restore_state(
     *,
     model: str,
     dimension: int,
-    kinds: Sequence[Kind],
-    parts_of: Callable[[Profile], list[int]],
+    config: RankingConfig,
     new_state: Callable[[VectorIndex | None], KindState],
-    lexical_text: Callable[[Profile], str],
-) -> tuple[Catalogue, dict[Kind, KindState]]:
-    """A catalogue and per-kind state built from a saved file; the caller swaps them in."""
+) -> NetworkState:
+    """The network state built from a saved file, for the caller to swap in whole."""
     keys, indexes, lists = load_state(path, profiles, model=model, dimension=dimension)
-    catalogue = Catalogue(kinds)
+    catalogue = Catalogue(list(Kind))
     catalogue.adopt_keys(keys)
-    catalogue.add(profiles, [parts_of(p) for p in profiles])
+    catalogue.add(profiles, [[no for no, _ in profile_parts(p, config)] for p in profiles])
     states: dict[Kind, KindState] = {}
-    for kind in kinds:
+    for kind in Kind:
         table = catalogue.kinds[kind]
         rows = np.arange(len(table), dtype=np.int64)
         index = indexes.pop(str(kind), None)
@@ -103,7 +103,7 @@ def restore_state(
             continue
         kind_keys = table.keys()
         if state.lexical is not None:
-            texts = [lexical_text(catalogue.profiles[pid]) for pid in table.ids]
+            texts = [lexical_text(catalogue.profiles[pid], config) for pid in table.ids]
             state.lexical.add(kind_keys.tolist(), texts)
         saved = lists.get(str(kind), {})
         text_ids = kind_keys * PARTS_PER_PROFILE
@@ -114,4 +114,4 @@ def restore_state(
             state.neighbours.add(kind_keys.tolist(), state.index.vectors(text_ids))
     if indexes:
         raise IndexMismatchError(f"index {path} holds kinds this matcher does not know")
-    return catalogue, states
+    return NetworkState(catalogue, states)

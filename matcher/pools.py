@@ -7,7 +7,7 @@ the caller), so it never mixes the state before a write with the state after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,20 +22,20 @@ from matcher.queries import Query
 from matcher.ranking import RankingConfig
 from matcher.scoring import Pool, empty_signals, query_language
 from matcher.signals import nominating_vector, pool_signals
+from matcher.state import NetworkState
 
 
 def query_pools(
     queries: Sequence[Query],
+    state: NetworkState,
+    kind: Kind,
+    allowed: Rows,
     *,
     encoder: Encoder,
-    catalogue: Catalogue,
-    states: Mapping[Kind, KindState],
-    kind: Kind,
-    allowed: Callable[[Catalogue], Rows],
     members: Sequence[Member],
     config: RankingConfig,
 ) -> list[Pool]:
-    """Each query's candidates (allowed rows of `kind`) with their signals."""
+    """Each query's candidates (among the `allowed` rows of `kind`) with their signals."""
     texts_per_query = [
         [query.text, *(query_parts(query) if config.query_parts else [])] for query in queries
     ]
@@ -45,15 +45,14 @@ def query_pools(
         else None
     )
     ends = np.cumsum([len(texts) for texts in texts_per_query])
-    rows = allowed(catalogue)
     return [
         query_pool(
             query,
             None if vectors is None else vectors[end - len(texts) : end],
-            catalogue=catalogue,
-            state=states[kind],
+            catalogue=state.catalogue,
+            state=state.kinds[kind],
             kind=kind,
-            allowed=rows,
+            allowed=allowed,
             members=members,
             config=config,
         )

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from matcher.catalogue import Catalogue, KindCatalogue, Rows
 from matcher.encoders import Member
 from matcher.features import PoolSignals
+from matcher.index.base import MISSING_ID
 from matcher.kind_state import KindState
 from matcher.languages import language_group
 from matcher.neighbours import with_neighbours
@@ -53,14 +54,7 @@ def pool_signals(
     """Every raw signal of the pool; dense ones per encoder, where each is valid."""
     pool = [table.ids[row] for row in pool_rows.tolist()]
     count = len(pool)
-    neighbours = (
-        {
-            pid: [catalogue.ids_by_key[key] for key in state.neighbours.of(catalogue.keys[pid])]
-            for pid in pool
-        }
-        if config.neighbours_k > 0
-        else {}
-    )
+    neighbours = neighbour_ids(pool, catalogue, state) if config.neighbours_k > 0 else {}
     scored = with_neighbours(pool, neighbours) if neighbours else list(pool)
     dense = DenseScores.zeros(len(scored))
     if query_vectors is not None:
@@ -91,9 +85,21 @@ def pool_signals(
         query_words=len(query.text.split()),
         query_english=english,
         plain=dense.plain[rows],
+        name=dense.name[rows],
+        pieces=dense.pieces[rows],
     )
     best_parts = {pid: int(dense.best_part_no[position[pid]]) for pid in pool}
     return signals, best_parts
+
+
+def neighbour_ids(pool: list[str], catalogue: Catalogue, state: KindState) -> dict[str, list[str]]:
+    """Each pooled profile's neighbours, by profile id, nearest first."""
+    keys = [catalogue.keys[pid] for pid in pool]
+    ids = catalogue.ids_by_key
+    return {
+        pid: [ids[key] for key in row if key != MISSING_ID]
+        for pid, row in zip(pool, state.neighbours.peers(keys).tolist(), strict=True)
+    }
 
 
 def skill_overlap(query: Query, pool: list[str], catalogue: Catalogue) -> NDArray[np.float32]:

@@ -204,7 +204,7 @@ def test_matcher_after_random_writes_equals_one_built_from_its_profiles(
             live.add([random_profile(rng, n)])
     built = Matcher(hashing_encoder, **small)  # type: ignore[arg-type]
     # Added in the order of their keys in `live`: equal cosines rank by key in both.
-    built.add(sorted(live.profiles(), key=lambda p: live._catalogue.keys[p.id]))
+    built.add(sorted(live.profiles(), key=lambda p: live._state.catalogue.keys[p.id]))
     for kind in (Kind.EXPERT, Kind.PLACEMENT):
         ours, theirs = matches(live, kind), matches(built, kind)
         if backend == "faiss":  # approximate nomination: compare the best match only
