@@ -71,9 +71,9 @@ def dense_nominees(
     restricted: it asks for that many more parts and drops them, which finds the same
     parts without handing the index a list of every allowed id.
     """
-    part_ids, _, _ = table.part_ids(allowed)
-    depth = min(len(part_ids), 4 * limit)
-    disallowed = index.count() - len(part_ids)
+    parts = int(table.column("body")[allowed].sum() + table.column("named")[allowed].sum())
+    depth = min(parts, 4 * limit)
+    disallowed = index.count() - parts
     if disallowed <= depth:
         _, found = index.search(query_vector, depth + disallowed)
         owners = _owner_rows(catalogue, found[0])
@@ -82,7 +82,7 @@ def dense_nominees(
         owners = owners[owners != MISSING]
         owners = owners[mask[owners]][:depth]
     else:
-        _, found = index.search(query_vector, depth, allowed=part_ids)
+        _, found = index.search(query_vector, depth, allowed=table.part_ids(allowed)[0])
         owners = _owner_rows(catalogue, found[0])
         owners = owners[owners != MISSING]
     _, first = np.unique(owners, return_index=True)

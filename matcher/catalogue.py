@@ -215,6 +215,7 @@ class Catalogue:
         self.ids_by_key: dict[int, str] = {}
         self.kinds: dict[Kind, KindCatalogue] = {kind: KindCatalogue() for kind in kinds}
         self._row_of_key = np.full(16, MISSING, dtype=np.int64)
+        self._id_of_key = np.full(16, None, dtype=object)
         self._next = 0
 
     def __len__(self) -> int:
@@ -269,4 +270,13 @@ class Catalogue:
             grown = np.full(max(needed, 2 * len(self._row_of_key)), MISSING, dtype=np.int64)
             grown[: len(self._row_of_key)] = self._row_of_key
             self._row_of_key = grown
+            names = np.full(len(grown), None, dtype=object)
+            names[: len(self._id_of_key)] = self._id_of_key
+            self._id_of_key = names
         self._row_of_key[keys] = rows
+        self._id_of_key[keys] = [self.ids_by_key[key] for key in keys.tolist()]
+
+    def ids_of(self, keys: NDArray[np.int64]) -> NDArray[np.object_]:
+        """The profile id of each key (an array of str, same shape as `keys`)."""
+        ids: NDArray[np.object_] = self._id_of_key[keys]
+        return ids

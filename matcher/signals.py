@@ -94,12 +94,10 @@ def pool_signals(
 
 def neighbour_ids(pool: list[str], catalogue: Catalogue, state: KindState) -> dict[str, list[str]]:
     """Each pooled profile's neighbours, by profile id, nearest first."""
-    keys = [catalogue.keys[pid] for pid in pool]
-    ids = catalogue.ids_by_key
-    return {
-        pid: [ids[key] for key in row if key != MISSING_ID]
-        for pid, row in zip(pool, state.neighbours.peers(keys).tolist(), strict=True)
-    }
+    peers = state.neighbours.peers([catalogue.keys[pid] for pid in pool])
+    counts = (peers != MISSING_ID).sum(axis=1).tolist()  # padding comes last
+    names = catalogue.ids_of(np.maximum(peers, 0)).tolist()
+    return {pid: row[:count] for pid, row, count in zip(pool, names, counts, strict=True)}
 
 
 def skill_overlap(query: Query, pool: list[str], catalogue: Catalogue) -> NDArray[np.float32]:
