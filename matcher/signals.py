@@ -16,10 +16,9 @@ from numpy.typing import NDArray
 from matcher.catalogue import Catalogue, KindCatalogue, Rows
 from matcher.encoders import Member
 from matcher.features import PoolSignals
-from matcher.index.base import MISSING_ID
+from matcher.index.base import MISSING_ID, Ids
 from matcher.kind_state import KindState
 from matcher.languages import language_group
-from matcher.neighbours import with_neighbours
 from matcher.parts import PARTS_PER_PROFILE
 from matcher.queries import Query
 from matcher.ranking import RankingConfig, tag_similarity
@@ -54,11 +53,19 @@ def pool_signals(
     """Every raw signal of the pool; dense ones per encoder, where each is valid."""
     pool = [table.ids[row] for row in pool_rows.tolist()]
     count = len(pool)
-    neighbours = neighbour_ids(pool, catalogue, state) if config.neighbours_k > 0 else {}
-    scored = with_neighbours(pool, neighbours) if neighbours else list(pool)
+    neighbours: dict[str, list[str]] = {}
+    scored_rows = pool_rows
+    if config.neighbours_k > 0:
+        peers = state.neighbours.peers(table.keys()[pool_rows].tolist())
+        neighbours = neighbour_ids(pool, peers, catalogue)
+        # The pool and its members' neighbours in profile-id order (as `with_neighbours`
+        # returns them), found by rows rather than by sorting ids.
+        scored_rows = table.by_id(
+            np.union1d(pool_rows, catalogue.rows_of(peers[peers != MISSING_ID]))
+        )
+    scored = [table.ids[row] for row in scored_rows.tolist()]
     dense = DenseScores.zeros(len(scored))
     if query_vectors is not None:
-        scored_rows = catalogue.rows_of(np.array([catalogue.keys[pid] for pid in scored]))
         part_ids, owners, numbers = table.part_ids(scored_rows)
         dense = dense_scores(
             query_vectors,
@@ -92,9 +99,8 @@ def pool_signals(
     return signals, best_parts
 
 
-def neighbour_ids(pool: list[str], catalogue: Catalogue, state: KindState) -> dict[str, list[str]]:
-    """Each pooled profile's neighbours, by profile id, nearest first."""
-    peers = state.neighbours.peers([catalogue.keys[pid] for pid in pool])
+def neighbour_ids(pool: list[str], peers: Ids, catalogue: Catalogue) -> dict[str, list[str]]:
+    """Each pooled profile's neighbours (keys `peers`, one row each), by id, nearest first."""
     counts = (peers != MISSING_ID).sum(axis=1).tolist()  # padding comes last
     names = catalogue.ids_of(np.maximum(peers, 0)).tolist()
     return {pid: row[:count] for pid, row, count in zip(pool, names, counts, strict=True)}

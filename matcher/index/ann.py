@@ -125,9 +125,10 @@ class IvfIndex:
         ids = as_ids(ids)
         if not len(ids):
             return np.zeros((0, self._dimension), dtype=np.float32)
-        if not self._ids.issuperset(ids.tolist()):
-            raise KeyError("unknown vector id")
-        return np.asarray(self._index.reconstruct_batch(ids), dtype=np.float32)
+        try:  # the direct map refuses an id it does not hold
+            return np.asarray(self._index.reconstruct_batch(ids), dtype=np.float32)
+        except RuntimeError:
+            raise KeyError("unknown vector id") from None
 
     def count(self) -> int:
         return len(self._ids)
