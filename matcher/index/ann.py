@@ -90,35 +90,19 @@ class IvfIndex:
         queries = as_vectors(queries, self._dimension)
         scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
         found = np.full((len(queries), k), MISSING_ID, dtype=np.int64)
-        if allowed is not None:
-            allowed = as_ids(allowed)
-            allowed = allowed[
-                np.fromiter((i in self._ids for i in allowed.tolist()), bool, len(allowed))
-            ]
-            if len(allowed) <= EXACT_BELOW:
-                return self._exact(queries, k, allowed)
-        top = min(k, self.count())
+        top = min(k, self.count() if allowed is None else len(allowed))
         if top <= 0:
             return scores, found
         params = faiss.SearchParametersIVF()
         params.nprobe = self._index.nprobe
         if allowed is not None:
+            allowed = as_ids(allowed)
             params.sel = faiss.IDSelectorBatch(allowed)
+            if len(allowed) <= EXACT_BELOW:  # every cluster, but only the allowed vectors
+                params.nprobe = self._index.nlist
         got_scores, got = self._index.search(queries, top, params=params)
         scores[:, :top] = np.where(got == MISSING_ID, -np.inf, got_scores)
         found[:, :top] = got
-        return scores, found
-
-    def _exact(self, queries: Vectors, k: int, allowed: Ids) -> tuple[Scores, Ids]:
-        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
-        found = np.full((len(queries), k), MISSING_ID, dtype=np.int64)
-        if not len(allowed) or k <= 0:
-            return scores, found
-        products = queries @ self.vectors(allowed).T
-        top = min(k, len(allowed))
-        for row in range(len(queries)):
-            order = np.lexsort((allowed, -products[row]))[:top]
-            scores[row, :top], found[row, :top] = products[row, order], allowed[order]
         return scores, found
 
     def vectors(self, ids: Ids) -> Vectors:
