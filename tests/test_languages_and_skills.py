@@ -61,6 +61,18 @@ def test_sentences_are_tagged_above_the_threshold_only(tagger: SkillTagger) -> N
     assert tagger.tag(["Completely unrelated sentence about sailing."]) == []
 
 
+def test_tagging_reuses_vectors_the_caller_already_has(
+    tagger: SkillTagger, hashing_encoder: Encoder
+) -> None:
+    texts, named = ["We improve olive oil production methods. We audit HACCP plans."], ["knit"]
+    pieces = tagger.pieces(texts, named)
+    assert pieces[0] == "knit" and len(pieces) == 3  # the unknown name, then each sentence
+    vectors = hashing_encoder.encode_queries(pieces)
+    assert tagger.tag(texts, named, vectors=vectors) == tagger.tag(texts, named)
+    with pytest.raises(ValueError, match="pieces"):
+        tagger.tag(texts, named, vectors=vectors[:1])
+
+
 def test_enrich_adds_language_and_tags_and_explanations_show_the_gap(
     tagger: SkillTagger, hashing_encoder: Encoder
 ) -> None:
