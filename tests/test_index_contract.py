@@ -110,6 +110,20 @@ def test_faiss_equals_exact_oracle() -> None:
         assert np.allclose(exact_scores, faiss_scores, atol=1e-5)
 
 
+def test_ivf_search_among_few_allowed_ids_equals_exact_oracle() -> None:
+    """A filtered search reads every cluster (only the allowed vectors): no recall lost."""
+    vectors, queries = clustered_vectors(3_000, seed=4), clustered_vectors(20, seed=5)
+    ids = np.arange(3_000, dtype=np.int64) * 1024
+    allowed = ids[::5]
+    found = {}
+    for backend in ("exact", "ivf"):
+        index = create_index(backend, vectors.shape[1])
+        index.add(ids, vectors)
+        found[backend] = index.search(queries, 50, allowed=allowed)
+    assert np.array_equal(found["exact"][1], found["ivf"][1])
+    assert np.allclose(found["exact"][0], found["ivf"][0], atol=1e-5)
+
+
 def test_a_growing_index_turns_approximate_and_keeps_its_vectors() -> None:
     index = AutoIndex(DIM, threshold=100)
     vectors = unit_vectors(300)
