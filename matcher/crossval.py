@@ -77,19 +77,35 @@ def collect_pools(
 
 def training_set(
     tables: Sequence[PoolTable], masks: Sequence[NDArray[np.bool_]]
-) -> tuple[FloatArray, NDArray[np.int64], NDArray[np.float64]]:
-    """Rows of the chosen queries; weights give each benchmark, and each query in it, 1."""
-    features, labels, weights = [], [], []
+) -> tuple[FloatArray, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Rows of the chosen queries: features, gains, query numbers and query weights.
+
+    Each benchmark weighs 1 in all, shared equally by its chosen queries.
+    """
+    features, labels, groups, weights = [], [], [], []
+    offset = 0
     for table, queries in zip(tables, masks, strict=True):
         rows = table.rows_of(queries)
         if not rows.any():
             continue
-        per_query = np.bincount(table.query_rows[rows], minlength=len(table.query_ids))
-        chosen = int(queries.sum())
         features.append(table.features[rows])
         labels.append(table.labels[rows])
-        weights.append(1.0 / (chosen * per_query[table.query_rows[rows]]))
-    return np.concatenate(features), np.concatenate(labels), np.concatenate(weights)
+        groups.append(table.query_rows[rows] + offset)
+        weights.append(np.full(int(rows.sum()), 1.0 / int(queries.sum())))
+        offset += len(table.query_ids)
+    return (
+        np.concatenate(features),
+        np.concatenate(labels),
+        np.concatenate(groups),
+        np.concatenate(weights),
+    )
+
+
+def fitted(
+    model: LearnedFusion, tables: Sequence[PoolTable], masks: Sequence[NDArray[np.bool_]]
+) -> LearnedFusion:
+    features, labels, groups, weights = training_set(tables, masks)
+    return model.fit(features, labels, groups, sample_weight=weights)
 
 
 def ranked_run(table: PoolTable, scores: FloatArray, queries: NDArray[np.bool_]) -> Run:
@@ -118,9 +134,10 @@ def everything(table: PoolTable) -> NDArray[np.bool_]:
 def leave_one_out(tables: Sequence[PoolTable], held_out: int, model: LearnedFusion) -> Run:
     """Train on every other benchmark, rank the held-out one."""
     masks = [everything(t) if i != held_out else ~everything(t) for i, t in enumerate(tables)]
-    model.fit(*training_set(tables, masks)[:2], sample_weight=training_set(tables, masks)[2])
     table = tables[held_out]
-    return ranked_run(table, model.predict(table.features), everything(table))
+    return ranked_run(
+        table, fitted(model, tables, masks).predict(table.features), everything(table)
+    )
 
 
 def query_fold_run(
@@ -132,15 +149,13 @@ def query_fold_run(
     run: Run = {}
     for held in range(folds):
         masks = [everything(t) if i != target else fold != held for i, t in enumerate(tables)]
-        features, labels, weights = training_set(tables, masks)
-        model.fit(features, labels, sample_weight=weights)
-        run.update(ranked_run(table, model.predict(table.features), fold == held))
+        scores = fitted(model, tables, masks).predict(table.features)
+        run.update(ranked_run(table, scores, fold == held))
     return run
 
 
 def in_sample_run(tables: Sequence[PoolTable], target: int, model: LearnedFusion) -> Run:
     """Train on everything, this benchmark included: for contrast only."""
-    features, labels, weights = training_set(tables, [everything(t) for t in tables])
-    model.fit(features, labels, sample_weight=weights)
     table = tables[target]
-    return ranked_run(table, model.predict(table.features), everything(table))
+    scores = fitted(model, tables, [everything(t) for t in tables]).predict(table.features)
+    return ranked_run(table, scores, everything(table))

@@ -28,6 +28,10 @@ FEATURES: tuple[str, ...] = (
     "lexical",  # BM25, z-scored within each candidate language
     "skills",  # overlap of ESCO skills (z); 0 when the query carries none
     "dense_gap",  # raw multilingual dense minus the pool's best: how far behind the leader
+    "name",  # multilingual cosine of the candidate's name part (z); 0 for people
+    "pieces",  # multilingual score over the query's pieces (skills, sentences) (z)
+    "pieces_z",  # each piece's scores standardised first, then averaged (z)
+    "pieces_rank",  # each piece votes 1 / (10 + rank), votes averaged (z)
     "query_length",  # log(1 + words of the query), the same for the whole pool
     "query_english",  # 1 when the query is English, the same for the whole pool
 )
@@ -48,6 +52,10 @@ class PoolSignals:
     query_words: int
     query_english: bool
     plain: FloatArray  # every encoder's cosine of the best part, averaged (baselines only)
+    name: FloatArray | None = None  # multilingual cosine of the name part
+    pieces: FloatArray | None = None  # multilingual score over the query's pieces
+    pieces_z: FloatArray | None = None  # mean of the pieces' own z-scores
+    pieces_rank: FloatArray | None = None  # mean of the pieces' reciprocal ranks
 
 
 def zscore(scores: FloatArray) -> FloatArray:
@@ -92,10 +100,18 @@ def feature_matrix(signals: PoolSignals) -> FloatArray:
         zscore_within(signals.lexical, signals.languages),
         zscore(signals.skills),
         (signals.dense - best).astype(np.float32),
+        _optional_z(signals.name, count),
+        _optional_z(signals.pieces, count),
+        _optional_z(signals.pieces_z, count),
+        _optional_z(signals.pieces_rank, count),
         np.full(count, np.log1p(signals.query_words), dtype=np.float32),
         np.full(count, float(signals.query_english), dtype=np.float32),
     ]
     return np.stack(columns, axis=1).astype(np.float32) if count else _empty()
+
+
+def _optional_z(values: FloatArray | None, count: int) -> FloatArray:
+    return np.zeros(count, dtype=np.float32) if values is None else zscore(values)
 
 
 def _empty() -> FloatArray:

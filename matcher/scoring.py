@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.encoders import Member
-from matcher.features import FloatArray, PoolSignals
+from matcher.features import FloatArray, PoolSignals, zscore
 from matcher.index.base import Ids
 from matcher.languages import detect_language
 from matcher.parts import NAME_PART
@@ -44,11 +44,15 @@ class DenseScores:
     best_part: FloatArray
     best_part_no: NDArray[np.int64]
     plain: FloatArray
+    name: FloatArray  # the name part's cosine for the whole query (0 without a name part)
+    pieces: FloatArray  # mean over the query's pieces (the whole query when it has none)
+    pieces_z: FloatArray  # mean over the pieces of each piece's z-scores among candidates
+    pieces_rank: FloatArray  # mean over the pieces of 1 / (10 + the candidate's rank)
 
     @classmethod
     def zeros(cls, count: int) -> DenseScores:
         zero = np.zeros(count, dtype=np.float32)
-        return cls(zero, None, zero, np.zeros(count, dtype=np.int64), zero)
+        return cls(zero, None, zero, np.zeros(count, dtype=np.int64), *[zero] * 5)
 
 
 def query_language(query: Query) -> str:
@@ -71,8 +75,7 @@ def dense_scores(
     owners, part_nos = part_owners
     count = int(owners.max(initial=-1)) + 1
     is_name = part_nos == NAME_PART
-    per_member = []
-    whole = []
+    per_member, whole, pieces, names, pieces_z, pieces_rank = [], [], [], [], [], []
     for member in members:
         cosines = (
             query_vectors[:, member.columns] @ part_vectors[:, member.columns].T
@@ -80,12 +83,24 @@ def dense_scores(
         whole.append(cosines[0])
         scores = profile_scores(cosines.astype(np.float32), owners, is_name, count, config)
         per_member.append(combine_query_parts(scores, config))
+        per_piece = scores[1:] if len(scores) > 1 else scores[:1]
+        pieces.append(per_piece.mean(axis=0))
+        pieces_z.append(np.mean([zscore(row) for row in per_piece], axis=0))
+        pieces_rank.append(np.mean([reciprocal_rank(row) for row in per_piece], axis=0))
+        name = np.zeros(count, dtype=np.float32)
+        name[owners[is_name]] = cosines[0][is_name]
+        names.append(name)
     multilingual = [i for i, m in enumerate(members) if m.multilingual] or list(range(len(members)))
     english_only = [i for i, m in enumerate(members) if i not in multilingual]
     best, best_no = best_parts(np.mean([whole[i] for i in multilingual], axis=0), owners, part_nos)
     plain, _ = best_parts(np.mean(whole, axis=0), owners, part_nos)
+
+    def multilingual_mean(values: list[FloatArray]) -> FloatArray:
+        mean: FloatArray = np.mean([values[i] for i in multilingual], axis=0).astype(np.float32)
+        return mean
+
     return DenseScores(
-        multilingual=np.mean([per_member[i] for i in multilingual], axis=0).astype(np.float32),
+        multilingual=multilingual_mean(per_member),
         english=(
             np.mean([per_member[i] for i in english_only], axis=0).astype(np.float32)
             if english_only
@@ -94,7 +109,18 @@ def dense_scores(
         best_part=best,
         best_part_no=best_no,
         plain=plain,
+        name=multilingual_mean(names),
+        pieces=multilingual_mean(pieces),
+        pieces_z=multilingual_mean(pieces_z),
+        pieces_rank=multilingual_mean(pieces_rank),
     )
+
+
+def reciprocal_rank(scores: FloatArray, offset: int = 10) -> FloatArray:
+    """1 / (offset + rank), rank 1 for the best score: each piece's vote, robust to scale."""
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return (1.0 / (offset + ranks)).astype(np.float32)
 
 
 def best_parts(
@@ -142,4 +168,8 @@ def empty_signals() -> PoolSignals:
         query_words=0,
         query_english=False,
         plain=zero,
+        name=zero,
+        pieces=zero,
+        pieces_z=zero,
+        pieces_rank=zero,
     )

@@ -92,6 +92,10 @@ def pool_signals(
         query_words=len(query.text.split()),
         query_english=english,
         plain=dense.plain[rows],
+        name=dense.name[rows],
+        pieces=dense.pieces[rows],
+        pieces_z=dense.pieces_z[rows],
+        pieces_rank=dense.pieces_rank[rows],
     )
     best_parts = {pid: int(dense.best_part_no[position[pid]]) for pid in pool}
     return signals, best_parts

@@ -15,7 +15,7 @@ from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
 from service.config import Settings, get_settings
 from service.console import console
 from service.db import make_engine, session_factory
-from service.evaluate_command import evaluate_command
+from service.evaluate_command import evaluate_command, train_fusion_command
 from service.importer import ImportReport, format_of
 from service.network import Network, open_network
 from service.profile_store import count_profiles, get_profile
@@ -214,6 +214,7 @@ def store_is_empty(settings: Settings) -> bool:
 
 
 app.command("evaluate")(evaluate_command)
+app.command("train-fusion")(train_fusion_command)
 
 
 def main() -> None:

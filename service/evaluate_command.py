@@ -23,10 +23,10 @@ from matcher.crossval import (
     PoolTable,
     collect_pools,
     everything,
+    fitted,
     in_sample_run,
     leave_one_out,
     query_fold_run,
-    training_set,
 )
 from matcher.embedding_cache import EmbeddingCache
 from matcher.evaluation import (
@@ -98,13 +98,12 @@ def train_fusion_command(
     benchmarks = _load_all(bench_dirs)
     encoder = load_encoder(model or settings.model)
     tables = _pools(benchmarks, encoder, _cache(settings), settings)
-    features, labels, weights = training_set(tables, [everything(t) for t in tables])
-    fusion = LearnedFusion().fit(features, labels, sample_weight=weights)
+    fusion = fitted(LearnedFusion(), tables, [everything(t) for t in tables])
     fusion.save(
         out,
         encoder=encoder.name,
         trained_on=[table.name for table in tables],
-        rows=len(labels),
+        queries=fusion.n_queries_,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     console.print(f"fusion model written to {out}:")

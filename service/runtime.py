@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import Encoder, IndexMismatchError, Matcher, load_encoder
+from matcher.fusion import LearnedFusion
 from matcher.skills import SkillTagger, load_esco_skills
 from service import profile_store
 from service.config import Settings
@@ -79,7 +80,13 @@ def load_tagger(
 
 
 def new_matcher(settings: Settings, sessions: sessionmaker[Session], encoder: Encoder) -> Matcher:
-    return Matcher(encoder, backend=settings.index_backend, cache=SqlEmbeddingCache(sessions))
+    """A matcher ranking with the shipped fusion model (SMARTMATCH_FUSION_MODEL)."""
+    return Matcher(
+        encoder,
+        backend=settings.index_backend,
+        cache=SqlEmbeddingCache(sessions),
+        fusion=LearnedFusion.load(settings.fusion_model),
+    )
 
 
 def load_matcher(

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matcher.errors import MatcherError
 from matcher.evaluation import (
     score_by_language,
     score_run,
@@ -105,14 +106,25 @@ def test_lexical_scores_are_standardised_within_each_language() -> None:
 
 
 def test_fusion_learns_which_signal_finds_the_relevant_rows() -> None:
+    """Pools of 20 where the relevant candidate has the best lexical score: the listwise
+    fit must put its largest weight there, and survive a JSON round trip."""
     rng = np.random.default_rng(0)
-    features = rng.normal(size=(400, len(FEATURES))).astype(np.float32)
-    labels = (features[:, FEATURES.index("lexical")] > 1.0).astype(np.int64)
-    model = LearnedFusion().fit(features, labels)
+    features = rng.normal(size=(50 * 20, len(FEATURES))).astype(np.float32)
+    groups = np.repeat(np.arange(50), 20)
+    lexical = features[:, FEATURES.index("lexical")].reshape(50, 20)
+    labels = (lexical == lexical.max(axis=1, keepdims=True)).astype(np.int64).ravel()
+    model = LearnedFusion().fit(features, labels, groups)
     weights = model.weights()
     assert max(weights, key=lambda name: abs(weights[name])) == "lexical"
+    assert all(weights[name] == 0 for name in FEATURES if name not in model.features)
     restored = LearnedFusion.from_dict(json.loads(json.dumps(model.to_dict())))
     assert np.allclose(restored.predict(features), model.predict(features), atol=1e-3)
     assert fixed_weights(dense=1.0).predict(features).tolist() == pytest.approx(
         features[:, 0].tolist()
     )
+
+
+def test_a_pool_without_any_relevant_candidate_teaches_nothing() -> None:
+    features = np.ones((4, len(FEATURES)), dtype=np.float32)
+    with pytest.raises(MatcherError, match="nothing to learn"):
+        LearnedFusion().fit(features, np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64))
