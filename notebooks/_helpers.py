@@ -1,7 +1,8 @@
 """Helpers shared by the evaluation notebooks, so that each notebook stays a page of calls.
 
-Nothing here is part of the matcher: it slices benchmarks, picks the worst queries, counts
-exposure and formats tables for people reading a notebook.
+Nothing here is part of the matcher: it loads encoders, slices benchmarks, picks the worst
+queries, scores runs per language, counts exposure and formats tables for people reading a
+notebook.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import Any
 import numpy as np
 from IPython.display import Markdown
 
-from matcher import Matcher, Profile, parse_profile
+from matcher import Encoder, Matcher, Profile, load_encoder, parse_profile
 from matcher.benchmarks import Benchmark
-from matcher.evaluation import RUN_DEPTH, Run, score_per_query
+from matcher.encoders import EnsembleEncoder
+from matcher.evaluation import RUN_DEPTH, Run, score_by_language, score_per_query, score_run
+from service.encoding import QueryMemo
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "data" / "bench"
@@ -64,6 +67,44 @@ def shorten(text: str, chars: int) -> str:
 def label(profile: Profile, chars: int = 60) -> str:
     """A profile's name and the start of its text (benchmark experts' names say nothing)."""
     return shorten(f"{profile.name}: {profile.text}", chars)
+
+
+# -- encoders ---------------------------------------------------------------------------
+
+
+def load_encoders(*names: str) -> dict[str, Encoder]:
+    """`load_encoder(name)` for each name, loading each model once: the default ensemble
+    `all-MiniLM-L6-v2+e5` and `e5` alone share one e5."""
+    models: dict[str, Encoder] = {}
+
+    def model(name: str) -> Encoder:
+        if name not in models:
+            models[name] = load_encoder(name)
+        return models[name]
+
+    return {
+        name: EnsembleEncoder([model(part) for part in name.split("+")])
+        if "+" in name
+        else model(name)
+        for name in names
+    }
+
+
+def with_shared_query_memo(*encoders: Encoder, size: int = 100_000) -> list[Encoder]:
+    """The encoders with one query memo per model, shared between them, so that the
+    pipelines of a benchmark encode each query text once per model, also when the model is
+    both alone and inside an ensemble. Members keep their names, so the embedding cache
+    still shares their profile vectors. A fresh memo per benchmark keeps memory small."""
+    memos: dict[str, Encoder] = {}
+
+    def memo(encoder: Encoder) -> Encoder:
+        if isinstance(encoder, EnsembleEncoder):
+            return EnsembleEncoder([memo(member) for member in encoder.members])
+        if encoder.name not in memos:
+            memos[encoder.name] = QueryMemo(encoder, size=size)
+        return memos[encoder.name]
+
+    return [memo(encoder) for encoder in encoders]
 
 
 # -- benchmarks -------------------------------------------------------------------------
@@ -132,6 +173,52 @@ def worst_queries(
                 "#1 shares": ", ".join(top[0].explanation.shared_terms[:6]) if top else "",
                 "first relevant": label(profiles[relevant_id]),
                 "its rank": rank if rank is not None else f">{RUN_DEPTH}",
+            }
+        )
+    return rows
+
+
+LANGUAGE_NAMES = {
+    "sq": "Albanian",
+    "bs": "Bosnian",
+    "hr": "Croatian",
+    "sr": "Serbian (Cyrillic)",
+    "mk": "Macedonian",
+}
+
+
+def ndcg_by_language(
+    benchmark: Benchmark,
+    runs: dict[str, Run],
+    *,
+    ours: str,
+    reference: str,
+    floor: float,
+) -> list[dict[str, Any]]:
+    """A row per query language (in the order the queries come), then one for all queries:
+    each run's nDCG@10 and the ratio `ours` / `reference` with whether it reaches `floor`."""
+    languages = {item.id: item.query.language or "" for item in benchmark.queries}
+    scores = {
+        name: {
+            **score_by_language(benchmark.qrels, run, languages),
+            "all": score_run(benchmark.qrels, run),
+        }
+        for name, run in runs.items()
+    }
+    counts = Counter(languages[query_id] for query_id in benchmark.qrels)
+    in_query_order = [lang for lang in dict.fromkeys(languages.values()) if lang in scores[ours]]
+    rows = []
+    for language in [*in_query_order, "all"]:
+        ndcg = {name: found[language]["ndcg@10"] for name, found in scores.items()}
+        ratio = ndcg[ours] / ndcg[reference] if ndcg[reference] else 0.0
+        spoken = LANGUAGE_NAMES.get(language, "")
+        rows.append(
+            {
+                "language": f"{language} ({spoken})" if spoken else language,
+                "queries": counts[language] if language != "all" else len(benchmark.qrels),
+                **ndcg,
+                f"{ours} / {reference}": ratio,
+                f">= {floor}": "yes" if ratio >= floor else "**no**",
             }
         )
     return rows

@@ -82,13 +82,15 @@ def test_every_notebook_setting_is_documented() -> None:
     assert used == set(re.findall(r"`(SMARTMATCH_NB_[A-Z_]+)`", readme))
 
 
+ENGLISH_BENCHES = ("experts-dblp", "placements-esco", "skills-jobads-dev")
+CROSSLINGUAL = "crosslingual-dev"
+LANGUAGES = ["sq (Albanian)", "bs (Bosnian)", "hr (Croatian)", "sr (Serbian (Cyrillic))"]
+LANGUAGES += ["mk (Macedonian)", "all"]
+
+
 @pytest.mark.slow
 def test_quality_notebook_on_a_slice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    present = [
-        name
-        for name in ("experts-dblp", "placements-esco", "skills-jobads-dev")
-        if (BENCH / name).is_dir()
-    ]
+    present = [name for name in ENGLISH_BENCHES if (BENCH / name).is_dir()]
     if not present:
         pytest.skip(f"shared benchmarks {BENCH} are not there (they live beside the checkout)")
     run_notebook(
@@ -114,6 +116,24 @@ def test_quality_notebook_on_a_slice(tmp_path: Path, monkeypatch: pytest.MonkeyP
     if "experts-dblp" in found["benchmarks"]:
         experts = found["benchmarks"]["experts-dblp"]["metrics"]
         assert experts["default"]["ndcg@10"] >= experts["dense"]["ndcg@10"]
+    if (BENCH / CROSSLINGUAL).is_dir():
+        check_crosslingual(found["crosslingual"])
+
+
+def check_crosslingual(found: dict[str, Any]) -> None:
+    """crosslingual-dev is evaluated whole (the slice settings leave it alone): a row per
+    language and one for all, each method's nDCG@10, the default's ratio to plain e5."""
+    assert (found["queries"], found["profiles"]) == (1500, 1004)
+    methods = ["default", "e5 cosine", "default encoder cosine", "bm25"]
+    assert list(found["seconds"]) == methods
+    rows = found["languages"]
+    assert [row["language"] for row in rows] == LANGUAGES
+    assert [row["queries"] for row in rows] == [300] * 5 + [1500]
+    for row in rows:
+        assert all(0.0 <= row[method] <= 1.0 for method in methods), row
+        ratio = row["default / e5 cosine"]
+        assert ratio == pytest.approx(row["default"] / row["e5 cosine"]), row
+        assert row[">= 0.98"] == ("yes" if ratio >= 0.98 else "**no**"), row
 
 
 @pytest.mark.slow
@@ -124,9 +144,11 @@ def test_quality_notebook_without_benchmarks(
         "quality.ipynb", tmp_path, monkeypatch, SMARTMATCH_NB_BENCH_DIR=str(tmp_path / "nowhere")
     )
     found = summary(tmp_path, "quality.json")
-    assert found["benchmarks"] == {}
-    assert found["missing"] == ["experts-dblp", "placements-esco", "skills-jobads-dev"]
-    assert "Benchmarks not found" in executed.read_text(encoding="utf-8")
+    assert found["benchmarks"] == {} and found["crosslingual"] == {}
+    assert found["missing"] == [*ENGLISH_BENCHES, CROSSLINGUAL]
+    text = executed.read_text(encoding="utf-8")
+    assert "Benchmarks not found" in text
+    assert f"{CROSSLINGUAL} is not selected or not in" in text
 
 
 @pytest.mark.slow
