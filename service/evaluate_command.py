@@ -62,6 +62,10 @@ def evaluate_command(
 ) -> None:
     """Score the pipeline on benchmark folders: nDCG@10, recall@10/100, MRR@10, P@1."""
     settings = get_settings()
+    if run is not None and len(bench_dirs) != 1:
+        raise _usage("--run: give exactly one benchmark folder")
+    if folds and len(bench_dirs) < 2:
+        raise _usage("--folds: give at least two benchmark folders (one is held out)")
     benchmarks = _load_all(bench_dirs)
     encoder = load_encoder(model or settings.model)
     cache = _cache(settings)
@@ -115,8 +119,7 @@ def _load_all(bench_dirs: list[Path]) -> list[Benchmark]:
     try:
         return [load_benchmark(folder) for folder in bench_dirs]
     except MatcherError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(code=2) from None
+        raise _usage(str(error)) from None
 
 
 def _cache(settings: Settings) -> EmbeddingCache:
@@ -144,10 +147,12 @@ def _pools(
     return tables
 
 
+def _usage(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=2)
+
+
 def _print_folds(tables: list[PoolTable], encoder_name: str) -> None:
-    if len(tables) < 2:
-        console.print("[red]error:[/red] --folds needs at least two benchmarks")
-        raise typer.Exit(code=2)
     table = Table(title=f"nDCG@10 out of sample · learned fusion · {encoder_name}")
     for column in ("benchmark", "leave one benchmark out", "query folds", "in-sample (contrast)"):
         table.add_column(column, justify="right" if column != "benchmark" else "left")

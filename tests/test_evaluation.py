@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from matcher.errors import MatcherError
 from matcher.evaluation import (
@@ -20,6 +21,7 @@ from matcher.evaluation import (
 )
 from matcher.features import FEATURES, PoolSignals, feature_matrix
 from matcher.fusion import LearnedFusion, fixed_weights
+from service.cli import app
 from tests.conftest import BENCH
 
 
@@ -128,3 +130,20 @@ def test_a_pool_without_any_relevant_candidate_teaches_nothing() -> None:
     features = np.ones((4, len(FEATURES)), dtype=np.float32)
     with pytest.raises(MatcherError, match="nothing to learn"):
         LearnedFusion().fit(features, np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["evaluate", "a", "b", "--run", "run.trec"], "--run: give exactly one"),
+        (["evaluate", "a", "--folds"], "--folds: give at least two"),
+        (["evaluate", "no-such-folder"], "profiles.jsonl is missing"),
+    ],
+)
+def test_evaluate_refuses_bad_arguments_with_one_line(
+    arguments: list[str], message: str, tmp_path: Path
+) -> None:
+    env = {"SMARTMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}", "COLUMNS": "200"}
+    result = CliRunner().invoke(app, arguments, env=env)
+    assert result.exit_code == 2
+    assert message in result.output
