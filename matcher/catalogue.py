@@ -21,6 +21,7 @@ from numpy.typing import DTypeLike, NDArray
 
 from matcher.columns import Columns
 from matcher.filters import Mask
+from matcher.languages import language_group
 from matcher.parts import NAME_PART, PARTS_PER_PROFILE
 from matcher.profiles import Kind, Profile
 
@@ -122,7 +123,8 @@ class KindCatalogue(FilterTable):
 
     `rank` orders rows by profile id, so ties are broken by id (as results always were)
     without comparing strings on the request path. A profile's parts are its body parts
-    0..body-1 (text, then documents) and, when `named`, its name at NAME_PART.
+    0..body-1 (text, then documents) and, when `named`, its name at NAME_PART. `language`
+    codes each profile's language group, which the ranking reads for a whole pool.
     """
 
     def __init__(self) -> None:
@@ -132,8 +134,10 @@ class KindCatalogue(FilterTable):
                 "rank": (np.int64, ()),
                 "body": (np.int64, ()),
                 "named": (np.bool_, ()),
+                "language": (np.int32, ()),
             }
         )
+        self._codes["language"] = {}
         self.ids: list[str] = []
         self._sorted_ids: list[str] = []
 
@@ -152,6 +156,7 @@ class KindCatalogue(FilterTable):
                 "rank": np.zeros(len(profiles), dtype=np.int64),
                 "body": body,
                 "named": [NAME_PART in nos for nos in parts],
+                "language": [self._code("language", language_group(p)) for p in profiles],
             },
         )
         self.ids.extend(p.id for p in profiles)
@@ -183,6 +188,12 @@ class KindCatalogue(FilterTable):
         """Each row's place in profile-id order (a view: writes go to the column)."""
         ranks: NDArray[np.int64] = self.column("rank")
         return ranks
+
+    def language_groups(self, rows: Rows) -> NDArray[np.str_]:
+        """Each row's language group (`language_group`: "" when unknown)."""
+        groups = np.array(list(self._codes["language"]) or [""], dtype=np.str_)
+        found: NDArray[np.str_] = groups[self.column("language")[rows]]
+        return found
 
     def keys(self) -> NDArray[np.int64]:
         return np.asarray(self.column("key"), dtype=np.int64)
@@ -258,9 +269,9 @@ class Catalogue:
         return profile
 
     def rows_of(self, keys: NDArray[np.int64]) -> Rows:
-        """Each key's row in its kind (MISSING for a key no profile holds now)."""
+        """Each key's row in its kind (MISSING for a key no profile holds now), same shape."""
         inside = keys < len(self._row_of_key)
-        rows = np.full(len(keys), MISSING, dtype=np.int64)
+        rows = np.full(keys.shape, MISSING, dtype=np.int64)
         rows[inside] = self._row_of_key[keys[inside]]
         return rows
 

@@ -28,6 +28,7 @@ from matcher.index import VectorIndex
 from matcher.index.auto import ANN_THRESHOLD, AutoIndex
 from matcher.index.faiss_backend import use_search_threads
 from matcher.kind_state import KindState, kind_index
+from matcher.languages import warm_up_language_detection
 from matcher.parts import lexical_text, profile_parts
 from matcher.persistence import restore_state, save_state
 from matcher.pools import query_pools
@@ -36,6 +37,7 @@ from matcher.queries import Query, query_for
 from matcher.ranking import RankingConfig
 from matcher.results import Match, ranked
 from matcher.scoring import Pool
+from matcher.signals import OPTIONAL, needed_signals
 from matcher.state import NetworkState
 
 
@@ -68,6 +70,7 @@ class Matcher:
             use_search_threads(search_threads)
         self._members = members_of(encoder)
         self._state = NetworkState.empty(self._new_state)
+        warm_up_language_detection()  # every match detects its query's language
 
     def _new_state(self, index: VectorIndex | None) -> KindState:
         if index is None:
@@ -123,6 +126,14 @@ class Matcher:
             self.remove(profile.id)
         self.add([profile])
 
+    def neighbours(self, profile_id: str) -> list[str]:
+        """The profile's nearest profiles of its kind, nearest first: whose dense scores its
+        neighbour signal averages."""
+        profile = self.get(profile_id)
+        catalogue = self._state.catalogue
+        keys = self._state.kinds[profile.kind].neighbours.of(catalogue.keys[profile_id])
+        return [catalogue.ids_by_key[key] for key in keys]
+
     def index_backends(self) -> dict[str, str]:
         """Which vector index each kind that holds profiles uses (for /ready)."""
         return self._state.index_backends()
@@ -154,10 +165,10 @@ class Matcher:
     ) -> list[list[Match]]:
         """`match` for many queries at once: the model encodes them in one batch."""
         state = self._state  # one state for the whole batch
-        pools = self._pools(state, queries, target_kind, filters, exclude)
         scorer = (
             self.fusion if self.config.scorer == "learned" else SignalScorer(self.config.scorer)
         )
+        pools = self._pools(state, queries, target_kind, filters, exclude, needed_signals(scorer))
         profiles = state.catalogue.profiles
         return [
             ranked(query, pool, k, scorer.score(pool.signals), profiles, self.config)
@@ -189,8 +200,8 @@ class Matcher:
         filters: MatchFilters | None = None,
         exclude: Iterable[str] = (),
     ) -> list[Pool]:
-        """Each query's candidates with their raw signals, before fusion (for training)."""
-        return self._pools(self._state, queries, target_kind, filters, exclude)
+        """Each query's candidates with every raw signal, before fusion (for training)."""
+        return self._pools(self._state, queries, target_kind, filters, exclude, OPTIONAL)
 
     def _pools(
         self,
@@ -199,6 +210,7 @@ class Matcher:
         kind: Kind,
         filters: MatchFilters | None,
         exclude: Iterable[str],
+        needed: frozenset[str],
     ) -> list[Pool]:
         allowed = allowed_rows(state.catalogue, kind, filters or MatchFilters(), exclude)
         return query_pools(
@@ -209,6 +221,7 @@ class Matcher:
             encoder=self.encoder,
             members=self._members,
             config=self.config,
+            needed=needed,
         )
 
     # -- persistence -------------------------------------------------------------------

@@ -34,7 +34,15 @@ BCMS = frozenset({"bs", "hr", "sr"})
 
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_languages(*REGION_LANGUAGES).build()
+    """Built once per process with every model loaded (~1 s): lingua otherwise loads a
+    language's model the first time a text might be in it, inside some unlucky match."""
+    languages = LanguageDetectorBuilder.from_languages(*REGION_LANGUAGES)
+    return languages.with_preloaded_language_models().build()
+
+
+def warm_up_language_detection() -> None:
+    """Load the detector now (start-up), so that no request pays for it."""
+    _detector()
 
 
 def detect_language(text: str) -> str | None:

@@ -7,7 +7,7 @@ the caller), so it never mixes the state before a write with the state after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,7 +21,7 @@ from matcher.profiles import Kind
 from matcher.queries import Query
 from matcher.ranking import RankingConfig
 from matcher.scoring import Pool, empty_signals, query_language
-from matcher.signals import nominating_vector, pool_signals
+from matcher.signals import OPTIONAL, nominating_vector, pool_signals
 from matcher.state import NetworkState
 
 
@@ -34,8 +34,10 @@ def query_pools(
     encoder: Encoder,
     members: Sequence[Member],
     config: RankingConfig,
+    needed: Collection[str] = OPTIONAL,
 ) -> list[Pool]:
-    """Each query's candidates (among the `allowed` rows of `kind`) with their signals."""
+    """Each query's candidates (among the `allowed` rows of `kind`) with their signals
+    (the optional ones only if `needed`: matcher/signals.py)."""
     texts_per_query = [
         [query.text, *(query_parts(query) if config.query_parts else [])] for query in queries
     ]
@@ -55,6 +57,7 @@ def query_pools(
             allowed=allowed,
             members=members,
             config=config,
+            needed=needed,
         )
         for query, texts, end in zip(queries, texts_per_query, ends, strict=True)
     ]
@@ -70,6 +73,7 @@ def query_pool(
     allowed: Rows,
     members: Sequence[Member],
     config: RankingConfig,
+    needed: Collection[str] = OPTIONAL,
 ) -> Pool:
     """One query's pool: nominate among the allowed rows, then gather every signal."""
     if not len(allowed):
@@ -102,5 +106,6 @@ def query_pool(
         state=state,
         members=members,
         config=config,
+        needed=needed,
     )
-    return Pool([table.ids[row] for row in rows.tolist()], signals, best_parts)
+    return Pool(list(best_parts), signals, best_parts)  # keyed by the pool's ids, in order

@@ -7,7 +7,7 @@ from its own columns, so an English-only member can be left out where it is not 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,8 @@ from matcher.ranking import RankingConfig, combine_query_parts, profile_scores
 
 # Candidates whose language is English, or unknown (benchmarks and old stores carry none).
 ENGLISH_OR_UNKNOWN = frozenset({"en", ""})
+# Dense signals that only some scorers read: computed when asked for (matcher/signals.py).
+OPTIONAL_DENSE = frozenset({"plain", "name", "pieces", "pieces_z", "pieces_rank"})
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,11 @@ class DenseScores:
     best_part: FloatArray
     best_part_no: NDArray[np.int64]
     plain: FloatArray
-    name: FloatArray  # the name part's cosine for the whole query (0 without a name part)
-    pieces: FloatArray  # mean over the query's pieces (the whole query when it has none)
-    pieces_z: FloatArray  # mean over the pieces of each piece's z-scores among candidates
-    pieces_rank: FloatArray  # mean over the pieces of 1 / (10 + the candidate's rank)
+    # Computed only when asked for (None otherwise):
+    name: FloatArray | None  # the name part's cosine for the whole query (0 without one)
+    pieces: FloatArray | None  # mean over the query's pieces (the whole query without any)
+    pieces_z: FloatArray | None  # mean over the pieces of each piece's z-scores among candidates
+    pieces_rank: FloatArray | None  # mean over the pieces of 1 / (10 + the candidate's rank)
 
     @classmethod
     def zeros(cls, count: int) -> DenseScores:
@@ -64,56 +67,101 @@ def dense_scores(
     query_vectors: FloatArray,
     part_vectors: FloatArray,
     part_owners: tuple[Ids, Ids],
+    pool_at: Ids,
     members: Sequence[Member],
     config: RankingConfig,
-) -> DenseScores:
-    """Dense scores of `count` candidates from their parts' vectors.
+    needed: Collection[str] = OPTIONAL_DENSE,
+) -> tuple[DenseScores, FloatArray]:
+    """Dense scores of a pool, and the multilingual dense score of every scored profile.
 
-    `part_owners` is (owner row, part number) of each part vector. Rows of
-    `query_vectors` are the whole query, then its pieces.
+    The scored profiles are the pool and its members' neighbours; `part_owners` is (owner
+    position among them, part number) of each part vector and `pool_at` the position of
+    each pool member. A neighbour needs only its multilingual score (the neighbour signal),
+    so English-only encoders and the per-part signals read the pool's parts alone. Signals
+    of OPTIONAL_DENSE that are not `needed` stay zero (None for the optional fields), and
+    the query pieces are standardised and ranked among every scored profile, as they were.
+    Rows of `query_vectors` are the whole query, then its pieces.
     """
     owners, part_nos = part_owners
     count = int(owners.max(initial=-1)) + 1
-    is_name = part_nos == NAME_PART
-    per_member, whole, pieces, names, pieces_z, pieces_rank = [], [], [], [], [], []
+    in_pool = np.zeros(count, dtype=np.bool_)
+    in_pool[pool_at] = True
+    pool_parts = np.flatnonzero(in_pool[owners])
+    position = np.full(count, -1, dtype=np.int64)
+    position[pool_at] = np.arange(len(pool_at))
+    pool_owners, pool_nos = position[owners[pool_parts]], part_nos[pool_parts]
+    multilingual = [m for m in members if m.multilingual] or list(members)
+    per_member, english, pieces, names, pieces_z, pieces_rank = [], [], [], [], [], []
+    whole: dict[str, FloatArray] = {}  # each encoder's cosine of the pool's parts
     for member in members:
-        cosines = (
-            query_vectors[:, member.columns] @ part_vectors[:, member.columns].T
-        ) * member.scale
-        whole.append(cosines[0])
-        scores = profile_scores(cosines.astype(np.float32), owners, is_name, count, config)
+        cosines = member_cosines(query_vectors, part_vectors, member)
+        if member not in multilingual:  # valid for the pool only, never for a neighbour
+            cosines = cosines[:, pool_parts]
+            scores = profile_scores(
+                cosines, pool_owners, pool_nos == NAME_PART, len(pool_at), config
+            )
+            english.append(combine_query_parts(scores, config))
+            whole[member.name] = cosines[0]
+            continue
+        scores = profile_scores(cosines, owners, part_nos == NAME_PART, count, config)
         per_member.append(combine_query_parts(scores, config))
+        whole[member.name] = cosines[0][pool_parts]
         per_piece = scores[1:] if len(scores) > 1 else scores[:1]
-        pieces.append(per_piece.mean(axis=0))
-        pieces_z.append(np.mean([zscore(row) for row in per_piece], axis=0))
-        pieces_rank.append(np.mean([reciprocal_rank(row) for row in per_piece], axis=0))
-        name = np.zeros(count, dtype=np.float32)
-        name[owners[is_name]] = cosines[0][is_name]
-        names.append(name)
-    multilingual = [i for i, m in enumerate(members) if m.multilingual] or list(range(len(members)))
-    english_only = [i for i, m in enumerate(members) if i not in multilingual]
-    best, best_no = best_parts(np.mean([whole[i] for i in multilingual], axis=0), owners, part_nos)
-    plain, _ = best_parts(np.mean(whole, axis=0), owners, part_nos)
-
-    def multilingual_mean(values: list[FloatArray]) -> FloatArray:
-        mean: FloatArray = np.mean([values[i] for i in multilingual], axis=0).astype(np.float32)
-        return mean
-
-    return DenseScores(
-        multilingual=multilingual_mean(per_member),
-        english=(
-            np.mean([per_member[i] for i in english_only], axis=0).astype(np.float32)
-            if english_only
-            else None
-        ),
+        if "pieces" in needed:
+            pieces.append(per_piece.mean(axis=0)[pool_at])
+        if "pieces_z" in needed:
+            pieces_z.append(np.mean([zscore(row) for row in per_piece], axis=0)[pool_at])
+        if "pieces_rank" in needed:
+            ranks = np.mean([reciprocal_rank(row) for row in per_piece], axis=0)
+            pieces_rank.append(ranks[pool_at])
+        if "name" in needed:
+            names.append(name_cosines(whole[member.name], pool_owners, pool_nos, len(pool_at)))
+    scored = mean_of(per_member)
+    best, best_no = best_parts(
+        mean_of([whole[m.name] for m in multilingual]), pool_owners, pool_nos
+    )
+    plain = np.zeros(len(pool_at), dtype=np.float32)
+    if "plain" in needed:
+        plain = best_parts(mean_of([whole[m.name] for m in members]), pool_owners, pool_nos)[0]
+    dense = DenseScores(
+        multilingual=scored[pool_at],
+        english=mean_of(english) if english else None,
         best_part=best,
         best_part_no=best_no,
         plain=plain,
-        name=multilingual_mean(names),
-        pieces=multilingual_mean(pieces),
-        pieces_z=multilingual_mean(pieces_z),
-        pieces_rank=multilingual_mean(pieces_rank),
+        name=mean_of(names) if names else None,
+        pieces=mean_of(pieces) if pieces else None,
+        pieces_z=mean_of(pieces_z) if pieces_z else None,
+        pieces_rank=mean_of(pieces_rank) if pieces_rank else None,
     )
+    return dense, scored
+
+
+def member_cosines(
+    query_vectors: FloatArray, part_vectors: FloatArray, member: Member
+) -> FloatArray:
+    """One encoder's cosines, query rows x parts.
+
+    Always over every scored part, even where only the pool's are read: the last bit of a
+    matrix product can depend on the matrix's shape, and the values must not.
+    """
+    columns = member.columns
+    cosines = (query_vectors[:, columns] @ part_vectors[:, columns].T) * member.scale
+    return cosines.astype(np.float32)
+
+
+def name_cosines(cosines: FloatArray, owners: Ids, part_nos: Ids, count: int) -> FloatArray:
+    """Each owner's name part cosine (0 without a name part)."""
+    names = np.zeros(count, dtype=np.float32)
+    is_name = part_nos == NAME_PART
+    names[owners[is_name]] = cosines[is_name]
+    return names
+
+
+def mean_of(values: Sequence[FloatArray]) -> FloatArray:
+    """The element-wise mean of equally long arrays (one per encoder), as float32."""
+    mean: FloatArray = np.mean(values, axis=0).astype(np.float32)
+    return mean
 
 
 def reciprocal_rank(scores: FloatArray, offset: int = 10) -> FloatArray:
@@ -139,18 +187,19 @@ def best_parts(
     return best, numbers
 
 
-def neighbour_means(
-    pool: Sequence[str],
-    dense: FloatArray,
-    position: Mapping[str, int],
-    neighbours: Mapping[str, list[str]],
-) -> FloatArray:
-    """Each candidate's neighbours' mean dense score (0 for a candidate without any)."""
-    means = np.zeros(len(pool), dtype=np.float32)
-    for i, profile_id in enumerate(pool):
-        peers = [position[other] for other in neighbours.get(profile_id, [])]
-        if peers:
-            means[i] = float(dense[peers].mean())
+def neighbour_means(dense: FloatArray, neighbours: Ids) -> FloatArray:
+    """Each candidate's neighbours' mean dense score (0 for a candidate without any).
+
+    `neighbours` holds one row per candidate: positions in `dense`, nearest first, padded
+    with -1 at the end. Rows with as many neighbours are averaged together, which gives
+    each row's mean exactly as averaging it alone would.
+    """
+    counts = (neighbours >= 0).sum(axis=1)
+    values = dense[np.maximum(neighbours, 0)]
+    means = np.zeros(len(neighbours), dtype=np.float32)
+    for count in np.unique(counts[counts > 0]).tolist():
+        rows = counts == count
+        means[rows] = values[rows, :count].mean(axis=1)
     return means
 
 

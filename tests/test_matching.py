@@ -235,13 +235,9 @@ def test_neighbours_and_smoothing() -> None:
     assert nearest_neighbours(index, np.array([10, 20, 30, 40]), 1) == [[20], [10], [40], [30]]
     neighbours = {"a": ["b"], "b": ["a"], "c": []}
     assert with_neighbours(["a"], neighbours) == ["a", "b"]
-    means = neighbour_means(
-        ["a", "c"],
-        np.array([0.5, 0.9, 0.4], dtype=np.float32),
-        {"a": 0, "b": 1, "c": 2},
-        neighbours,
-    )
-    assert means.tolist() == pytest.approx([0.9, 0.0])
+    dense = np.array([0.5, 0.9, 0.4, 0.2], dtype=np.float32)
+    means = neighbour_means(dense, np.array([[1, -1], [-1, -1], [1, 3]]))  # -1 pads
+    assert means.tolist() == pytest.approx([0.9, 0.0, 0.55])
 
 
 def test_smoothing_lifts_a_profile_whose_peers_fit(hashing_encoder: Encoder, backend: str) -> None:
