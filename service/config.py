@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matcher.index.auto import ANN_THRESHOLD
+
 
 class Settings(BaseSettings):
     """Every setting SMART Match reads; each is documented in the README's settings table."""
@@ -31,6 +33,23 @@ class Settings(BaseSettings):
     )
     index_backend: Literal["faiss", "exact"] = Field(
         default="faiss", description="Vector index backend."
+    )
+    ann_threshold: int = Field(
+        default=ANN_THRESHOLD,
+        ge=1,
+        description=(
+            "A kind with more vectors than this searches an approximate FAISS IVF index"
+            " (recall@10 >= 0.95, matcher/index/ann.py), a smaller one exact FAISS;"
+            " `/ready` says which. Only with the `faiss` backend."
+        ),
+    )
+    search_threads: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "OpenMP threads one FAISS search may use, process-wide. One is fastest when"
+            " concurrent requests keep the cores busy (matcher/index/faiss_backend.py)."
+        ),
     )
     esco_skills: Path = Field(
         default=Path("data/esco/skills.csv.gz"),

@@ -101,6 +101,11 @@ class Network:
         with self._reading() as matcher:
             return len(matcher), matcher.vector_count()
 
+    def index_backends(self) -> dict[str, str]:
+        """Which vector index each kind that holds profiles searches (`Matcher.index_backends`)."""
+        with self._reading() as matcher:
+            return matcher.index_backends()
+
     def __contains__(self, profile_id: object) -> bool:
         with self._reading() as matcher:
             return profile_id in matcher

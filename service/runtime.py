@@ -80,12 +80,15 @@ def load_tagger(
 
 
 def new_matcher(settings: Settings, sessions: sessionmaker[Session], encoder: Encoder) -> Matcher:
-    """A matcher ranking with the shipped fusion model (SMARTMATCH_FUSION_MODEL)."""
+    """A matcher ranking with the shipped fusion model (SMARTMATCH_FUSION_MODEL), its index
+    and FAISS threads as the settings say."""
     return Matcher(
         encoder,
         backend=settings.index_backend,
         cache=SqlEmbeddingCache(sessions),
         fusion=LearnedFusion.load(settings.fusion_model),
+        ann_threshold=settings.ann_threshold,
+        search_threads=settings.search_threads,
     )
 
 

@@ -205,6 +205,18 @@ def test_probes_and_index_saved_at_shutdown(settings: Settings, hashing_encoder:
         assert reopened.index_status == "loaded" and "exp-1" in reopened.matcher
 
 
+def test_ready_reports_the_index_of_each_kind(settings: Settings, hashing_encoder: Encoder) -> None:
+    small = settings.model_copy(update={"ann_threshold": 2})
+    with TestClient(create_app(small, encoder=hashing_encoder)) as client:
+        assert client.get("/ready").json()["indexes"] == {}
+        client.post("/experts", json=OLIVE)
+        client.post("/requests", json=NEED)  # its text and its name: two vectors
+        assert client.get("/ready").json()["indexes"] == {"expert": "faiss", "request": "faiss"}
+        for number in (2, 3):
+            client.post("/experts", json={**SOLAR, "id": f"exp-{number}"})
+        assert client.get("/ready").json()["indexes"] == {"expert": "ivf", "request": "faiss"}
+
+
 def test_concurrent_writes_and_matches_stay_consistent(client: TestClient) -> None:
     client.post("/requests", json=NEED)
 

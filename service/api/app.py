@@ -104,9 +104,14 @@ def _add_probes(app: FastAPI) -> None:
         if network is None or network.stale:
             return problem_response(503, "The matcher is not ready.", kind="not-ready")
         profiles, vectors = network.counts()
-        # TODO(lead, issue 9): add which index each kind uses (exact or HNSW) once the core's
-        # Matcher reports it; Readiness gets a field for it and examples.READY an example.
-        return Readiness(profiles=profiles, vectors=vectors, index=network.runtime.index_status)
+        return Readiness.model_validate(
+            {
+                "profiles": profiles,
+                "vectors": vectors,
+                "index": network.runtime.index_status,
+                "indexes": network.index_backends(),
+            }
+        )
 
 
 def _problem_openapi(app: FastAPI) -> None:

@@ -132,7 +132,13 @@ MATCH = {
     "filters": {"countries": ["AL", "ME"], "languages": ["en"]},
     "k": 5,
 }
-READY = {"status": "ready", "profiles": 145, "vectors": 410, "index": "loaded"}
+READY = {
+    "status": "ready",
+    "profiles": 145,
+    "vectors": 410,
+    "index": "loaded",
+    "indexes": {"business": "faiss", "expert": "faiss", "placement": "faiss", "student": "ivf"},
+}
 IMPORT_JSONL = (
     '{"id": "exp-100", "kind": "expert", "name": "Ana", "text": "Olive oil food safety."}\n'
     '{"id": "stu-100", "kind": "student", "name": "Ben", "text": "Learning React."}\n'

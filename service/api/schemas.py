@@ -200,3 +200,9 @@ class Readiness(BaseModel):
     profiles: int
     vectors: int
     index: str = Field(description="`loaded` from disk or `rebuilt` from the store at start-up.")
+    indexes: dict[Kind, Literal["exact", "faiss", "ivf"]] = Field(
+        description=(
+            "The vector index each kind that holds profiles searches: `exact` (NumPy),"
+            " `faiss` (exact) or `ivf` (approximate, above `SMARTMATCH_ANN_THRESHOLD` vectors)."
+        )
+    )
