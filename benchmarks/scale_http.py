@@ -4,8 +4,9 @@ Encoding 100,000 distinct profiles with the real ensemble takes hours on 2 cores
 network reuses a bounded pool of distinct synthetic texts (`--pool`, 4,000 by default)
 across its profiles: the embedding cache encodes each text once. What a query costs is still
 real: its ESCO tagging and encoding by both models, the search over every profile's vectors
-and the scoring. Profiles are stored without ESCO tags (tagging 100,000 of them is a build
-cost, not a query's); the server tags each query as in production.
+and the scoring; every request sends a need of its own, so no query vector is memoised.
+Profiles are stored without ESCO tags (tagging 100,000 of them is a build cost, not a
+query's); the server tags each query as in production.
 
 The network is built through `service.network` (the path of the API and the CLI) in a
 folder that a later run can reuse (`--folder`); the server is uvicorn on 127.0.0.1.
@@ -70,33 +71,40 @@ def build(folder: Path, model: str, size: int, pool: int) -> float | None:
     return round(seconds, 1)
 
 
-NEEDS = synthetic.needs(64)
-
-
-def match_body(number: int) -> dict[str, Any]:
-    text, target = NEEDS[number % len(NEEDS)]
-    return {"text": text, "target": target, "k": 10}
+def match_bodies(count: int) -> list[dict[str, Any]]:
+    """`count` distinct needs as /match bodies: no request finds its query encoded already
+    (the server memoises query vectors), so each one pays for tagging and encoding."""
+    return [{"text": text, "target": target, "k": 10} for text, target in synthetic.needs(count)]
 
 
 def measure(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
-    """Start the server with ESCO tagging on, warm every kind, then time the clients."""
+    """Start the server with ESCO tagging on, warm every kind, then time the clients, each
+    run with needs of its own."""
+    bodies = match_bodies(len(synthetic.TARGETS) + 2 * requests)
+    warm_up, one_client, many_clients = (
+        bodies[: len(synthetic.TARGETS)],
+        bodies[len(synthetic.TARGETS) : -requests],
+        bodies[-requests:],
+    )
     env = environment(folder, model, esco_tagging=True)
     log("starting the server (the first start encodes the ESCO labels once)")
     with server(env) as (base_url, ready_seconds):
         log(f"ready after {ready_seconds:.0f} s; warming each kind")
         with httpx.Client(base_url=base_url, timeout=1800) as client:
             warm = {}
-            for number, target in enumerate(synthetic.TARGETS):
-                warm[target] = round(timed_post(client, "/match", match_body(number)), 2)
+            for body in warm_up:
+                target = body["target"]
+                warm[target] = round(timed_post(client, "/match", body), 2)
                 log(f"first /match on {target}s: {warm[target]} s")
-            profiles = client.get("/ready").json()["profiles"]
+            ready = client.get("/ready").json()
         log(f"timing {requests} requests from 1 client, then from {workers}")
-        one = clients_run(base_url, match_body, requests=requests, workers=1)
+        one = clients_run(base_url, one_client.__getitem__, requests=requests, workers=1)
         log(f"1 client: p50 {one['p50_ms']} ms, {one['throughput_rps']} requests/s")
-        many = clients_run(base_url, match_body, requests=requests, workers=workers)
+        many = clients_run(base_url, many_clients.__getitem__, requests=requests, workers=workers)
         log(f"{workers} clients: p50 {many['p50_ms']} ms, {many['throughput_rps']} requests/s")
     return {
-        "profiles": profiles,
+        "profiles": ready["profiles"],
+        "indexes": ready["indexes"],
         "server_ready_seconds": round(ready_seconds, 1),
         "first_match_per_kind_seconds": warm,
         "one_client": one,
