@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -17,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.errors import MatcherError
+from matcher.threads import in_this_thread
 
 Vectors = NDArray[np.float32]
 
@@ -94,6 +97,7 @@ class SentenceTransformerEncoder:
     def _encode(self, texts: Sequence[str], *, show_progress: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
+        in_this_thread()
         vectors = self._model.encode(
             list(texts),
             batch_size=self._batch_size,
@@ -140,11 +144,13 @@ class E5Encoder:
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        in_this_thread()
         return _normalise(np.asarray(self._model.query(list(texts))).reshape(len(texts), -1))
 
     def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        in_this_thread()
         batches = [list(texts[i : i + 256]) for i in range(0, len(texts), 256)]
         progress = None
         if show_progress:
@@ -198,6 +204,33 @@ class HashingEncoder:
         return _normalise(matrix)
 
 
+class _InFlight:
+    """How many ensemble calls are encoding now (enter and leave under its lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+    def enter(self) -> bool:
+        """Count this call in; True when it is the only one."""
+        self.count += 1
+        return self.count == 1
+
+    def leave(self) -> None:
+        self.count -= 1
+
+
+_ENCODING = _InFlight()
+# Threads for the other members of an ensemble, made when needed and then reused.
+_MEMBERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
+
+
 class EnsembleEncoder:
     """Several encoders as one: their unit vectors concatenated and scaled by 1/sqrt(n).
 
@@ -225,12 +258,28 @@ class EnsembleEncoder:
         return any(member.multilingual for member in self.members)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        return self.combine([member.encode_queries(texts) for member in self.members])
+        return self.combine(self._each(lambda member: member.encode_queries(texts)))
 
     def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
         return self.combine(
-            [m.encode_documents(texts, show_progress=show_progress) for m in self.members]
+            self._each(lambda member: member.encode_documents(texts, show_progress=show_progress))
         )
+
+    def _each(self, encode: Callable[[Encoder], Vectors]) -> list[Vectors]:
+        """Every member's vectors. Alone, the members encode side by side: the models run
+        outside the GIL, so with one thread each (matcher/threads.py) a query waits for the
+        slowest model, not for their sum. While other calls encode too, the cores are busy
+        already and the members take turns in the calling thread, which costs less."""
+        with _ENCODING:
+            alone = _ENCODING.enter()
+        try:
+            if not alone:
+                return [encode(member) for member in self.members]
+            others = [_MEMBERS.submit(encode, member) for member in self.members[1:]]
+            return [encode(self.members[0]), *(future.result() for future in others)]
+        finally:
+            with _ENCODING:
+                _ENCODING.leave()
 
     def combine(self, parts: Sequence[Vectors]) -> Vectors:
         combined: Vectors = (np.concatenate(parts, axis=1) * self._scale).astype(np.float32)

@@ -47,8 +47,17 @@ class Settings(BaseSettings):
         default=1,
         ge=1,
         description=(
-            "OpenMP threads one FAISS search may use, process-wide. One is fastest when"
-            " concurrent requests keep the cores busy (matcher/index/faiss_backend.py)."
+            "OpenMP threads one FAISS search may use, in every thread that matches. One is"
+            " fastest when concurrent requests keep the cores busy (matcher/threads.py)."
+        ),
+    )
+    encoder_threads: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Threads one call to a model (torch, e5's engine) or to NumPy's BLAS may use. With"
+            " one, an ensemble's models encode a query side by side and concurrent requests"
+            " share the cores instead of fighting over them (README, Scale)."
         ),
     )
     esco_skills: Path = Field(

@@ -80,10 +80,13 @@ def query_texts(matcher: Matcher, query: Query) -> list[str]:
     return [query.text, *(query_parts(query) if matcher.config.query_parts else [])]
 
 
-def prepare_query(matcher: Matcher, query: Query) -> None:
-    """Encode the query now, so that the match under the lock finds its vectors memoised."""
-    if matcher.config.uses_dense:
-        matcher.encoder.encode_queries(query_texts(matcher, query))
+def prepare_query(matcher: Matcher, query: Query, *, also: Sequence[str] = ()) -> None:
+    """Encode the query now, so that the match under the lock finds its vectors memoised;
+    `also` other texts (the query's pieces that ESCO tagging reads) in the same call, as
+    one batch per model costs less than two."""
+    texts = [*(query_texts(matcher, query) if matcher.config.uses_dense else []), *also]
+    if texts:
+        matcher.encoder.encode_queries(list(dict.fromkeys(texts)))
 
 
 def prepare_profile_query(matcher: Matcher, profile: Profile) -> None:

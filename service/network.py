@@ -217,11 +217,15 @@ class Network:
     def match_text(
         self, query: Query, *, target: Kind, k: int, filters: MatchFilters | None = None
     ) -> list[Match]:
-        """Matches for free text, tagged with ESCO skills as a stored profile would be."""
-        tagger = self.runtime.tagger
-        if tagger is not None and not query.esco_skills:
+        """Matches for free text, tagged with ESCO skills as a stored profile would be.
+
+        The query and the pieces the tagger reads are encoded together first (their
+        vectors are memoised), so the tagger encodes nothing again."""
+        tagger = None if query.esco_skills else self.runtime.tagger
+        pieces = [] if tagger is None else tagger.pieces([query.text], query.skills)
+        prepare_query(self.runtime.matcher, query, also=pieces)
+        if tagger is not None:
             query = query.model_copy(update={"esco_skills": tagger.tag([query.text], query.skills)})
-        prepare_query(self.runtime.matcher, query)
         with self._reading() as matcher:
             return matcher.match(query, target_kind=target, k=k, filters=filters)
 

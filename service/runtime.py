@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matcher import Encoder, IndexMismatchError, Matcher, load_encoder
 from matcher.fusion import LearnedFusion
 from matcher.skills import SkillTagger, load_esco_skills
+from matcher.threads import limit_threads
 from service import profile_store
 from service.config import Settings
 from service.db import IndexStateRow, make_engine, session_factory, transaction
@@ -55,6 +56,7 @@ def open_runtime(
     try:
         sessions = session_factory(engine)
         encoder = with_query_memo(encoder or load_encoder(settings.model))
+        limit_threads(encoders=settings.encoder_threads)  # once its libraries are loaded
         matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
         tagger = load_tagger(settings, sessions, encoder, show_progress=show_progress)
     except BaseException:

@@ -19,16 +19,6 @@ from matcher.index.base import (
 )
 
 
-def use_search_threads(threads: int) -> None:
-    """How many OpenMP threads one FAISS call may use (process-wide).
-
-    One query at a time gains nothing from more: on a busy 2-core machine a search over
-    4,000 vectors took 2.7 ms with two threads and 0.1 ms with one, as threads waited for
-    each other. Concurrent requests are parallel across queries instead.
-    """
-    faiss.omp_set_num_threads(threads)
-
-
 class FaissIndex:
     backend = "faiss"
 
