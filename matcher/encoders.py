@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -19,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.errors import MatcherError
-from matcher.threads import in_this_thread
+from matcher.threads import in_this_thread, side_by_side
 
 Vectors = NDArray[np.float32]
 
@@ -204,33 +203,6 @@ class HashingEncoder:
         return _normalise(matrix)
 
 
-class _InFlight:
-    """How many ensemble calls are encoding now (enter and leave under its lock)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.count = 0
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-
-    def __exit__(self, *_: object) -> None:
-        self._lock.release()
-
-    def enter(self) -> bool:
-        """Count this call in; True when it is the only one."""
-        self.count += 1
-        return self.count == 1
-
-    def leave(self) -> None:
-        self.count -= 1
-
-
-_ENCODING = _InFlight()
-# Threads for the other members of an ensemble, made when needed and then reused.
-_MEMBERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
-
-
 class EnsembleEncoder:
     """Several encoders as one: their unit vectors concatenated and scaled by 1/sqrt(n).
 
@@ -266,20 +238,9 @@ class EnsembleEncoder:
         )
 
     def _each(self, encode: Callable[[Encoder], Vectors]) -> list[Vectors]:
-        """Every member's vectors. Alone, the members encode side by side: the models run
-        outside the GIL, so with one thread each (matcher/threads.py) a query waits for the
-        slowest model, not for their sum. While other calls encode too, the cores are busy
-        already and the members take turns in the calling thread, which costs less."""
-        with _ENCODING:
-            alone = _ENCODING.enter()
-        try:
-            if not alone:
-                return [encode(member) for member in self.members]
-            others = [_MEMBERS.submit(encode, member) for member in self.members[1:]]
-            return [encode(self.members[0]), *(future.result() for future in others)]
-        finally:
-            with _ENCODING:
-                _ENCODING.leave()
+        """Every member's vectors, the members side by side when nothing else is encoding:
+        a query then waits for the slowest model, not for their sum (matcher/threads.py)."""
+        return side_by_side([partial(encode, member) for member in self.members])
 
     def combine(self, parts: Sequence[Vectors]) -> Vectors:
         combined: Vectors = (np.concatenate(parts, axis=1) * self._scale).astype(np.float32)

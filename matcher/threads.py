@@ -9,15 +9,18 @@ torch and NumPy's BLAS keep one count for the whole process, set at once.
 
 On a 2-core machine one thread per call was fastest for FAISS (matcher/index/faiss_backend.py)
 and, for the encoders, let an ensemble's models encode a query side by side while
-concurrent requests share the cores (README, Scale).
+concurrent requests share the cores (README, Scale): `side_by_side` runs calls in parallel
+only while no other such call is running, since otherwise the cores are busy already.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from threadpoolctl import ThreadpoolController
 
@@ -70,3 +73,26 @@ def in_this_thread() -> None:
         for library, limit in _limits.libraries:
             library.set_num_threads(limit)
         _applied.version = _limits.version
+
+
+T = TypeVar("T")
+_HELPERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="side-by-side")
+_running = 0  # side_by_side calls now, counted under _lock
+
+
+def side_by_side(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Each call's result, in order. Alone, the first call runs in this thread and the
+    others in helper threads (worth it for work outside the GIL); while another
+    `side_by_side` runs, they take turns here, which costs less on busy cores."""
+    global _running
+    with _lock:
+        _running += 1
+        alone = _running == 1
+    try:
+        if not alone or len(calls) < 2:
+            return [call() for call in calls]
+        others = [_HELPERS.submit(call) for call in calls[1:]]
+        return [calls[0](), *(future.result() for future in others)]
+    finally:
+        with _lock:
+            _running -= 1
