@@ -57,12 +57,30 @@ def rows_from_text(text: str, *, fmt: str) -> Iterator[tuple[int, dict[str, Any]
             else:
                 yield number, row
     elif fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        for row in reader:
-            number = reader.line_num
-            yield number, _csv_row(row)
+        yield from _csv_rows(text)
     else:
         raise ValueError(f"unknown format {fmt!r}: use csv or jsonl")
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+    """CSV rows; a line the csv module cannot parse (a stray quote, a carriage return inside
+    an unquoted field) is reported as that line's error and reading goes on."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        reader.fieldnames  # noqa: B018 - reads the header, so that line numbers count it
+    except csv.Error as error:
+        yield 1, RowError(line=1, field="line", message=f"not CSV: {error}")
+        return
+    while True:
+        starts_at = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield starts_at, RowError(line=starts_at, field="line", message=f"not CSV: {error}")
+            continue
+        yield reader.line_num, _csv_row(row)
 
 
 def _csv_row(row: dict[str | Any, str | Any]) -> dict[str, Any]:

@@ -62,10 +62,23 @@ def test_csv_import_splits_list_fields(settings: Settings) -> None:
     assert [(e.line, e.field) for e in report.errors] == [(3, "name")]
 
 
-# TODO(core, issue 9): np.load leaks the handle of a damaged .npz (NpzFile raises after
-# np.load has handed it the file); matcher/index/storage.py can open the file itself and pass
-# the handle to np.load. Then drop this mark.
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_csv_lines_the_csv_module_cannot_read_are_reported_and_the_rest_kept(
+    settings: Settings,
+) -> None:
+    """A carriage return inside an unquoted field, and a field over the csv module's size
+    limit, are errors of their line, not of the whole upload."""
+    text = (
+        "id,kind,name,text,country\n"
+        f"exp-1,expert,Ana,{'x' * 200_000},AL\n"
+        "exp-2,expert,Ben,Food safe\rty audits,BA\n"
+        "exp-3,expert,Cem,Web development,ME\n"
+    )
+    with rt.open_runtime(settings) as runtime, transaction(runtime.sessions) as session:
+        report, _ = import_profiles(session, text, fmt="csv")
+    assert "exp-3" in report.imported and "exp-1" not in report.imported
+    assert (2, "line") in [(e.line, e.field) for e in report.errors]
+
+
 def test_truncated_index_is_rebuilt_at_start_up(settings: Settings, tmp_path: Path) -> None:
     file = tmp_path / "profiles.jsonl"
     file.write_text(jsonl(GOOD, {**GOOD, "id": "exp-2", "text": "Web development"}))
