@@ -167,7 +167,9 @@ def main() -> None:
         try:
             http["build_seconds"] = scale_http.build(folder, args.model, args.http_size, args.pool)
             http.update(
-                scale_http.measure(folder, args.model, requests=args.requests, workers=args.workers)
+                scale_http.measure_batching(
+                    folder, args.model, requests=args.requests, workers=args.workers
+                )
             )
         except (Exception, SystemExit) as error:  # recorded in the results, not lost
             log(f"the HTTP rows failed: {error!r}")

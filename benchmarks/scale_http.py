@@ -33,9 +33,13 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def environment(folder: Path, model: str, *, esco_tagging: bool) -> dict[str, str]:
-    """The server's environment: the folder's store and index, the model, ESCO tagging."""
+def environment(
+    folder: Path, model: str, *, esco_tagging: bool, batching: bool = True
+) -> dict[str, str]:
+    """The server's environment: the folder's store and index, the model, ESCO tagging and
+    whether concurrent queries are encoded together."""
     return {
+        "SMARTMATCH_QUERY_BATCHING": str(batching).lower(),
         **os.environ,
         "HF_HUB_OFFLINE": "1",
         "SMARTMATCH_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
@@ -77,7 +81,18 @@ def match_bodies(count: int) -> list[dict[str, Any]]:
     return [{"text": text, "target": target, "k": 10} for text, target in synthetic.needs(count)]
 
 
-def measure(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
+def measure_batching(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
+    """`measure` with query batching on (the default), and off beside it in the same run."""
+    without = measure(folder, model, requests=requests, workers=workers, batching=False)
+    return {
+        **measure(folder, model, requests=requests, workers=workers),
+        "without_batching": without,
+    }
+
+
+def measure(
+    folder: Path, model: str, *, requests: int, workers: int, batching: bool = True
+) -> dict[str, Any]:
     """Start the server with ESCO tagging on, warm every kind, then time the clients, each
     run with needs of its own."""
     bodies = match_bodies(len(synthetic.TARGETS) + 2 * requests)
@@ -86,8 +101,8 @@ def measure(folder: Path, model: str, *, requests: int, workers: int) -> dict[st
         bodies[len(synthetic.TARGETS) : -requests],
         bodies[-requests:],
     )
-    env = environment(folder, model, esco_tagging=True)
-    log("starting the server (the first start encodes the ESCO labels once)")
+    env = environment(folder, model, esco_tagging=True, batching=batching)
+    log(f"starting the server, query batching {'on' if batching else 'off'}")
     with server(env) as (base_url, ready_seconds):
         log(f"ready after {ready_seconds:.0f} s; warming each kind")
         with httpx.Client(base_url=base_url, timeout=1800) as client:
@@ -103,6 +118,7 @@ def measure(folder: Path, model: str, *, requests: int, workers: int) -> dict[st
         many = clients_run(base_url, many_clients.__getitem__, requests=requests, workers=workers)
         log(f"{workers} clients: p50 {many['p50_ms']} ms, {many['throughput_rps']} requests/s")
     return {
+        "query_batching": batching,
         "profiles": ready["profiles"],
         "indexes": ready["indexes"],
         "server_ready_seconds": round(ready_seconds, 1),

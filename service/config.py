@@ -60,6 +60,13 @@ class Settings(BaseSettings):
             " share the cores instead of fighting over them (README, Scale)."
         ),
     )
+    query_batching: bool = Field(
+        default=True,
+        description=(
+            "Encode the queries of concurrent requests together, one model call per core at"
+            " most (matcher/batching.py); off, each request encodes its own."
+        ),
+    )
     esco_skills: Path = Field(
         default=Path("data/esco/skills.csv.gz"),
         description="The shipped ESCO skills subset used to tag profiles.",

@@ -9,6 +9,7 @@ encodes them itself, slower but with the same result.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher import Encoder, Matcher, Profile, Query, query_for
+from matcher.batching import QueryBatcher
 from matcher.embedding_cache import encode_documents_cached
 from matcher.encoders import EnsembleEncoder, Vectors
 from matcher.parts import profile_parts, query_parts
@@ -65,14 +67,24 @@ class QueryMemo:
         return np.stack([known[text] for text in texts]).astype(np.float32)
 
 
-def with_query_memo(encoder: Encoder) -> Encoder:
-    """The encoder with a query memo on each model (an ensemble stays an ensemble, so the
-    embedding cache still keeps each member's vectors under the member's name)."""
+def with_query_memo(
+    encoder: Encoder, *, threads_per_call: int = 1, batching: bool = True
+) -> Encoder:
+    """The encoder with a query memo on each model, in front of a batcher that encodes
+    concurrent requests' queries together (matcher/batching.py), one call per core at most.
+    An ensemble stays an ensemble, so the embedding cache still keeps each member's vectors
+    under the member's name."""
     if isinstance(encoder, EnsembleEncoder):
-        return EnsembleEncoder([with_query_memo(member) for member in encoder.members])
+        return EnsembleEncoder(
+            [
+                with_query_memo(m, threads_per_call=threads_per_call, batching=batching)
+                for m in encoder.members
+            ]
+        )
     if isinstance(encoder, QueryMemo):
         return encoder
-    return QueryMemo(encoder)
+    slots = max(1, (os.cpu_count() or 1) // threads_per_call)
+    return QueryMemo(QueryBatcher(encoder, slots=slots) if batching else encoder)
 
 
 def query_texts(matcher: Matcher, query: Query) -> list[str]:

@@ -55,7 +55,11 @@ def open_runtime(
     engine = make_engine(settings.database_url)
     try:
         sessions = session_factory(engine)
-        encoder = with_query_memo(encoder or load_encoder(settings.model))
+        encoder = with_query_memo(
+            encoder or load_encoder(settings.model),
+            threads_per_call=settings.encoder_threads,
+            batching=settings.query_batching,
+        )
         limit_threads(encoders=settings.encoder_threads)  # once its libraries are loaded
         matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)
         tagger = load_tagger(settings, sessions, encoder, show_progress=show_progress)
