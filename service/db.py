@@ -70,6 +70,8 @@ def make_engine(url: str) -> Engine:
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    import service.workflow_tables  # noqa: F401  (registers the staff workflow's tables)
+
     Base.metadata.create_all(engine)
     return engine
 

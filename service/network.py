@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from readerwriterlock.rwlock import RWLockWrite
@@ -70,6 +70,11 @@ class Network:
     def _reading(self) -> Iterator[Matcher]:
         with self._matcher_lock.gen_rlock():
             yield self.runtime.matcher
+
+    def reading(self) -> AbstractContextManager[Matcher]:
+        """The matcher under the read lock, for a service that matches many items at once
+        (a suggestion round, service/workflow.py): no write lands halfway through."""
+        return self._reading()
 
     # -- reads -------------------------------------------------------------------------
 

@@ -1,0 +1,144 @@
+"""The staff workflow on a real store: rounds hold capacity, a rejected or not-relevant pair
+never comes back, contacts stay hidden until both sides accept, outcomes move forward."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from matcher import HashingEncoder, Kind
+from service.config import Settings
+from service.network import Network, open_network
+from service.workflow import RoundSettings, run_round
+from service.workflow_review import Feedback, Review, record_outcome, respond, review, shared_view
+from service.workflow_store import TransitionError, UnknownPairError, list_pairs
+
+TEXT = "HACCP plans and ISO 22000 audits for olive oil producers"
+
+
+@pytest.fixture
+def network(settings: Settings) -> Iterator[Network]:
+    with open_network(settings, encoder=HashingEncoder()) as opened:
+        for i in range(3):
+            opened.create(
+                kind=Kind.EXPERT,
+                fields={
+                    "id": f"e{i}",
+                    "name": f"Expert {i}",
+                    "text": TEXT,
+                    "capacity": 4,
+                    "languages": ["en"],
+                    "centre": "c1",
+                    "owner": f"person-{i}",
+                },
+            )
+        for i in range(4):
+            opened.create(
+                kind=Kind.REQUEST,
+                fields={
+                    "id": f"r{i}",
+                    "name": f"Need {i}",
+                    "text": TEXT,
+                    "languages": ["en"],
+                    "centre": "c1" if i < 3 else "c2",
+                    "owner": f"biz-{i}",
+                },
+            )
+        yield opened
+
+
+def pairs(network: Network, **where: object) -> list:
+    with network.runtime.sessions() as session:
+        return list_pairs(session, **where)[0]
+
+
+def test_a_round_never_oversubscribes_and_keeps_alternatives(network: Network) -> None:
+    summary = run_round(network, RoundSettings(hours_per_request=4))
+    assert summary.kinds["request"].items == 4
+    proposed = pairs(network)
+    assert len(proposed) == 3  # three experts with one request's hours each
+    assert len({p.target_id for p in proposed}) == 3
+    assert all(p.features and p.alternatives for p in proposed)
+    assert "unlearned" in summary.ranking
+    centre = run_round(network, RoundSettings(centre="c2"))
+    assert centre.kinds["request"].items == 1
+
+
+def test_rejected_and_not_relevant_pairs_never_come_back(network: Network) -> None:
+    run_round(network, RoundSettings(hours_per_request=1))
+    first = {p.source_id: p for p in pairs(network)}
+    review(network, pair_id=first["r0"].id, decision=Review(action="reject"))
+    review(network, pair_id=first["r1"].id, decision=Review(action="approve"))
+    respond(
+        network,
+        pair_id=first["r1"].id,
+        feedback=Feedback(side="source", answer="not_relevant", reason="wrong sector"),
+    )
+    for _ in range(3):
+        run_round(network, RoundSettings(hours_per_request=1))
+        for pair in pairs(network, status="proposed"):
+            assert (pair.source_id, pair.target_id) not in {
+                ("r0", first["r0"].target_id),
+                ("r1", first["r1"].target_id),
+            }
+            assert first["r0"].target_id not in [
+                a["target"] for a in pair.alternatives if pair.source_id == "r0"
+            ]
+
+
+def test_an_accepted_pair_consumes_capacity(network: Network) -> None:
+    run_round(network, RoundSettings(hours_per_request=4))
+    pair = pairs(network)[0]
+    review(network, pair_id=pair.id, decision=Review(action="approve"))
+    for side in ("source", "target"):
+        respond(network, pair_id=pair.id, feedback=Feedback(side=side, answer="accepted"))
+    run_round(network, RoundSettings(hours_per_request=4))
+    fresh = pairs(network, status="proposed")
+    assert pair.target_id not in {p.target_id for p in fresh}  # its 4 hours are taken
+    assert pair.source_id not in {p.source_id for p in fresh}  # and its item is settled
+
+
+def test_contacts_stay_hidden_until_both_sides_accept(network: Network) -> None:
+    run_round(network, RoundSettings())
+    pair = pairs(network)[0]
+    with pytest.raises(UnknownPairError):  # not shown before staff approve
+        shared_view(network, pair_id=pair.id, side="source")
+    review(network, pair_id=pair.id, decision=Review(action="approve"))
+    seen = shared_view(network, pair_id=pair.id, side="source")
+    assert seen.other_id == pair.target_id and seen.contact is None
+    respond(network, pair_id=pair.id, feedback=Feedback(side="source", answer="accepted"))
+    assert shared_view(network, pair_id=pair.id, side="target").contact is None
+    respond(network, pair_id=pair.id, feedback=Feedback(side="target", answer="accepted"))
+    contact = shared_view(network, pair_id=pair.id, side="source").contact
+    assert contact is not None and contact.owner and contact.owner.startswith("person-")
+    assert shared_view(network, pair_id=pair.id, side="target").contact.owner.startswith("biz-")
+
+
+def test_edit_and_outcomes_follow_the_rules(network: Network) -> None:
+    run_round(network, RoundSettings(hours_per_request=1))
+    pair = pairs(network)[0]
+    other = pair.alternatives[0]["target"]
+    edited = review(network, pair_id=pair.id, decision=Review(action="edit", target_id=other))
+    assert edited.target_id == other and edited.status == "approved" and edited.features
+    with pytest.raises(TransitionError):
+        review(network, pair_id=pair.id, decision=Review(action="approve"))
+    with pytest.raises(TransitionError):
+        record_outcome(network, pair_id=pair.id, stage="met")
+    for side in ("source", "target"):
+        respond(network, pair_id=pair.id, feedback=Feedback(side=side, answer="accepted"))
+    record_outcome(network, pair_id=pair.id, stage="met")
+    with pytest.raises(TransitionError):
+        record_outcome(network, pair_id=pair.id, stage="contacted")
+    assert record_outcome(network, pair_id=pair.id, stage="dropped").stage == "dropped"
+    with pytest.raises(UnknownPairError):
+        review(network, pair_id=9999, decision=Review(action="approve"))
+
+
+def test_the_store_keeps_rounds_across_restarts(settings: Settings, network: Network) -> None:
+    run_round(network, RoundSettings())
+    network.close()
+    with open_network(settings, encoder=HashingEncoder()) as reopened:
+        assert len(pairs(reopened)) == 3
+    assert isinstance(settings.index_path, Path)
