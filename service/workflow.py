@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from matcher import Kind, Profile
 from matcher.assignment import greedy_top1
 from matcher.pair_features import pair_features
+from matcher.profiles import ProfileId
 from matcher.reranker import PairReranker
 from matcher.results import Match
 from matcher.rounds import ROUND_TARGETS, RoundPlan, plan_round, units_left
@@ -37,7 +38,7 @@ class RoundSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    centre: str | None = Field(default=None, max_length=128, description="Only this centre.")
+    centre: ProfileId | None = Field(default=None, description="Only this centre.")
     hours_per_request: int = Field(
         default=4, ge=1, le=1000, description="Counselling hours one request takes."
     )

@@ -86,3 +86,16 @@ def train_reranker(network: Network, *, folds: int = 5) -> dict[str, Any]:
         )
     _, evaluation["ranking"] = active_reranker(network.runtime.settings)
     return evaluation
+
+
+def reranker_status(settings: Settings) -> dict[str, Any]:
+    """Which ranking rounds use, and the evaluation stored with the re-ranker, if any."""
+    _, ranking = active_reranker(settings)
+    path = reranker_path(settings)
+    evaluation: dict[str, Any] = {}
+    if path.exists():
+        try:
+            evaluation = PairReranker.load(path)[1]
+        except (MatcherError, ValueError, KeyError):
+            evaluation = {}
+    return {"ranking": ranking, "evaluation": evaluation}

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher import Kind, Profile
+from matcher.profiles import ProfileId
 from matcher.rounds import units_left
 from service import profile_store
 from service import workflow_store as store
@@ -34,17 +35,17 @@ STAGES: tuple[str, ...] = ("contacted", "met", "agreement_signed", "placement_co
 class Review(BaseModel):
     """A staff decision on a proposed pair; `edit` names the target to propose instead."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     action: Literal["approve", "edit", "reject"]
-    target_id: str | None = Field(default=None, max_length=128)
+    target_id: ProfileId | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
 class Feedback(BaseModel):
     """One side's answer to an approved pair."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     side: Side
     answer: Answer

@@ -142,3 +142,26 @@ def test_the_store_keeps_rounds_across_restarts(settings: Settings, network: Net
     with open_network(settings, encoder=HashingEncoder()) as reopened:
         assert len(pairs(reopened)) == 3
     assert isinstance(settings.index_path, Path)
+
+
+def test_analytics_per_centre_and_country(network: Network) -> None:
+    from service.workflow_analytics import analytics
+
+    run_round(network, RoundSettings(hours_per_request=4))
+    pair = pairs(network)[0]
+    review(network, pair_id=pair.id, decision=Review(action="approve"))
+    for side in ("source", "target"):
+        respond(network, pair_id=pair.id, feedback=Feedback(side=side, answer="accepted"))
+    record_outcome(network, pair_id=pair.id, stage="met")
+    report = analytics(network)
+    c1 = report["by_centre"]["c1"]
+    assert c1["profiles"] == {"expert": 3, "request": 3}
+    assert report["by_centre"]["c2"]["profiles"] == {"request": 1}
+    assert c1["suggestions"] + report["by_centre"]["c2"]["suggestions"] == 3
+    assert c1["approved"] + report["by_centre"]["c2"]["approved"] == 1
+    met_centre = "c1" if pair.source_id != "r3" else "c2"
+    assert report["by_centre"][met_centre]["outcomes"] == {"met": 1}
+    assert report["by_centre"][met_centre]["median_days_to_first_meeting"] >= 0
+    assert c1["exposure"] == {"share_of_suggestions": 1.0, "share_of_profiles": 1.0}
+    assert report["experts"]["share_never_suggested"] == 0.0
+    assert report["by_country"]["(none)"]["suggestions"] == 3

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from matcher import Encoder
-from service.api import examples, routes_import, routes_matching
+from service.api import examples, routes_import, routes_matching, routes_workflow
 from service.api.errors import (
     install_error_handlers,
     problem_media_types,
@@ -73,6 +73,7 @@ def create_app(
         app.include_router(router)
     app.include_router(routes_matching.router)
     app.include_router(routes_import.router)
+    routes_workflow.install(app)
     _add_probes(app)
     _problem_openapi(app)
     return app
