@@ -10,7 +10,8 @@ would cost per write, beside what a write costs under the read-write lock.
 
 HTTP rows (scale_http.py): POST /match over HTTP on 127.0.0.1 with the real default model
 at `--http-size` profiles built from a bounded pool of distinct texts (see that module):
-p50 and throughput from 1 and from 4 concurrent clients.
+p50 and throughput from 1 and from 4 concurrent clients, with the default settings and with
+each variant of scale_http.VARIANTS (query batching off; an ensemble's models in turn).
 
     HF_HUB_OFFLINE=1 python benchmarks/scale.py                    # everything (hours)
     HF_HUB_OFFLINE=1 python benchmarks/scale.py --sizes 1000 10000 --no-http
@@ -167,7 +168,7 @@ def main() -> None:
         try:
             http["build_seconds"] = scale_http.build(folder, args.model, args.http_size, args.pool)
             http.update(
-                scale_http.measure_batching(
+                scale_http.measure_variants(
                     folder, args.model, requests=args.requests, workers=args.workers
                 )
             )

@@ -34,18 +34,18 @@ def log(message: str) -> None:
 
 
 def environment(
-    folder: Path, model: str, *, esco_tagging: bool, batching: bool = True
+    folder: Path, model: str, *, esco_tagging: bool, overrides: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """The server's environment: the folder's store and index, the model, ESCO tagging and
-    whether concurrent queries are encoded together."""
+    """The server's environment: the folder's store and index, the model, ESCO tagging, and
+    any other settings a variant overrides."""
     return {
-        "SMARTMATCH_QUERY_BATCHING": str(batching).lower(),
         **os.environ,
         "HF_HUB_OFFLINE": "1",
         "SMARTMATCH_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
         "SMARTMATCH_INDEX_PATH": str(folder / "index.npz"),
         "SMARTMATCH_MODEL": model,
         "SMARTMATCH_ESCO_TAGGING": str(esco_tagging).lower(),
+        **(overrides or {}),
     }
 
 
@@ -81,17 +81,29 @@ def match_bodies(count: int) -> list[dict[str, Any]]:
     return [{"text": text, "target": target, "k": 10} for text, target in synthetic.needs(count)]
 
 
-def measure_batching(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
-    """`measure` with query batching on (the default), and off beside it in the same run."""
-    without = measure(folder, model, requests=requests, workers=workers, batching=False)
-    return {
-        **measure(folder, model, requests=requests, workers=workers),
-        "without_batching": without,
+# Settings measured beside the defaults in the same run (README, Scale).
+VARIANTS = {
+    "without_batching": {"SMARTMATCH_QUERY_BATCHING": "false"},
+    "models_in_turn": {"SMARTMATCH_QUERY_SIDE_BY_SIDE": "false"},
+}
+
+
+def measure_variants(folder: Path, model: str, *, requests: int, workers: int) -> dict[str, Any]:
+    """`measure` with the default settings, and with each of VARIANTS beside it."""
+    found = {
+        name: measure(folder, model, requests=requests, workers=workers, overrides=overrides)
+        for name, overrides in VARIANTS.items()
     }
+    return {**measure(folder, model, requests=requests, workers=workers), **found}
 
 
 def measure(
-    folder: Path, model: str, *, requests: int, workers: int, batching: bool = True
+    folder: Path,
+    model: str,
+    *,
+    requests: int,
+    workers: int,
+    overrides: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Start the server with ESCO tagging on, warm every kind, then time the clients, each
     run with needs of its own."""
@@ -101,8 +113,8 @@ def measure(
         bodies[len(synthetic.TARGETS) : -requests],
         bodies[-requests:],
     )
-    env = environment(folder, model, esco_tagging=True, batching=batching)
-    log(f"starting the server, query batching {'on' if batching else 'off'}")
+    env = environment(folder, model, esco_tagging=True, overrides=overrides)
+    log(f"starting the server with {overrides or 'the default settings'}")
     with server(env) as (base_url, ready_seconds):
         log(f"ready after {ready_seconds:.0f} s; warming each kind")
         with httpx.Client(base_url=base_url, timeout=1800) as client:
@@ -118,7 +130,7 @@ def measure(
         many = clients_run(base_url, many_clients.__getitem__, requests=requests, workers=workers)
         log(f"{workers} clients: p50 {many['p50_ms']} ms, {many['throughput_rps']} requests/s")
     return {
-        "query_batching": batching,
+        "settings": overrides or {},
         "profiles": ready["profiles"],
         "indexes": ready["indexes"],
         "server_ready_seconds": round(ready_seconds, 1),

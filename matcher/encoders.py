@@ -211,10 +211,11 @@ class EnsembleEncoder:
     each member's vectors under the member's name (see `encode_documents_cached`).
     """
 
-    def __init__(self, members: Sequence[Encoder]) -> None:
+    def __init__(self, members: Sequence[Encoder], *, queries_side_by_side: bool = True) -> None:
         if len(members) < 2:
             raise MatcherError("an ensemble needs at least two encoders")
         self.members = list(members)
+        self.queries_side_by_side = queries_side_by_side
         self._scale = np.float32(1 / np.sqrt(len(self.members)))
 
     @property
@@ -230,6 +231,8 @@ class EnsembleEncoder:
         return any(member.multilingual for member in self.members)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        if not self.queries_side_by_side:  # one core per request (README, Scale)
+            return self.combine([member.encode_queries(texts) for member in self.members])
         return self.combine(self._each(lambda member: member.encode_queries(texts)))
 
     def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
             " most (matcher/batching.py); off, each request encodes its own."
         ),
     )
+    query_side_by_side: bool = Field(
+        default=True,
+        description=(
+            "An ensemble's models encode a query in parallel when no other query is encoding:"
+            " a lone request waits for the slowest model, not their sum, but uses more than"
+            " one core (README, Scale)."
+        ),
+    )
     esco_skills: Path = Field(
         default=Path("data/esco/skills.csv.gz"),
         description="The shipped ESCO skills subset used to tag profiles.",

@@ -68,19 +68,22 @@ class QueryMemo:
 
 
 def with_query_memo(
-    encoder: Encoder, *, threads_per_call: int = 1, batching: bool = True
+    encoder: Encoder,
+    *,
+    threads_per_call: int = 1,
+    batching: bool = True,
+    side_by_side: bool = True,
 ) -> Encoder:
     """The encoder with a query memo on each model, in front of a batcher that encodes
     concurrent requests' queries together (matcher/batching.py), one call per core at most.
     An ensemble stays an ensemble, so the embedding cache still keeps each member's vectors
-    under the member's name."""
+    under the member's name; `side_by_side`: its models encode a lone query in parallel."""
     if isinstance(encoder, EnsembleEncoder):
-        return EnsembleEncoder(
-            [
-                with_query_memo(m, threads_per_call=threads_per_call, batching=batching)
-                for m in encoder.members
-            ]
-        )
+        members = [
+            with_query_memo(m, threads_per_call=threads_per_call, batching=batching)
+            for m in encoder.members
+        ]
+        return EnsembleEncoder(members, queries_side_by_side=side_by_side)
     if isinstance(encoder, QueryMemo):
         return encoder
     slots = max(1, (os.cpu_count() or 1) // threads_per_call)

@@ -59,6 +59,7 @@ def open_runtime(
             encoder or load_encoder(settings.model),
             threads_per_call=settings.encoder_threads,
             batching=settings.query_batching,
+            side_by_side=settings.query_side_by_side,
         )
         limit_threads(encoders=settings.encoder_threads)  # once its libraries are loaded
         matcher, status = load_matcher(settings, sessions, encoder, show_progress=show_progress)

@@ -45,3 +45,11 @@ def test_an_ensemble_encodes_the_same_with_its_members_side_by_side() -> None:
     expected = ensemble.combine([small.encode_queries(texts), large.encode_queries(texts)])
     assert np.array_equal(ensemble.encode_queries(texts), expected)
     assert np.array_equal(in_new_thread(lambda: ensemble.encode_documents(texts)), expected)
+
+
+def test_an_ensemble_encodes_the_same_with_its_members_one_after_the_other() -> None:
+    small, large = HashingEncoder(64), HashingEncoder(128)
+    texts = ["olive oil food safety", "solar panels"]
+    side_by_side = EnsembleEncoder([small, large]).encode_queries(texts)
+    in_turn = EnsembleEncoder([small, large], queries_side_by_side=False)
+    assert np.array_equal(in_turn.encode_queries(texts), side_by_side)
