@@ -19,6 +19,7 @@ from service.evaluate_command import evaluate_command, train_fusion_command
 from service.importer import ImportReport, format_of
 from service.network import Network, open_network
 from service.profile_store import count_profiles, get_profile
+from service.workflow_cli import register as register_workflow_commands
 
 app = typer.Typer(help="SMART Match: match businesses, experts, students and placements.")
 
@@ -215,6 +216,7 @@ def store_is_empty(settings: Settings) -> bool:
 
 app.command("evaluate")(evaluate_command)
 app.command("train-fusion")(train_fusion_command)
+register_workflow_commands(app)
 
 
 def main() -> None:

@@ -3,7 +3,8 @@ per country, counted by the database (GROUP BY over the stored JSON fields), nev
 Python loop over the profiles.
 
 - profiles by kind;
-- suggestions (pairs proposed for the place's items), approvals, outcomes by stage;
+- suggestions (pairs proposed for the place's items, not counting proposals a later
+  round withdrew unreviewed), approvals, outcomes by stage;
 - the median days from a request being stored to its first meeting;
 - exposure: each place's share of suggestions as a target against its share of the
   profiles that can be suggested (experts and placements), and the share of experts that
@@ -26,6 +27,7 @@ from service.workflow_tables import PairEventRow, PairRow
 Place = Literal["centre", "country"]
 TARGET_KINDS = ("expert", "placement")
 UNKNOWN = "(none)"
+SHOWN = PairRow.status != "superseded"  # withdrawn by a later round before anyone saw it
 
 
 def _field(row: Any, place: Place) -> Any:
@@ -49,6 +51,7 @@ def _pair_counts(session: Session, place: Place) -> dict[str, dict[str, Any]]:
         select(where, PairRow.status, PairRow.stage, func.count())
         .select_from(PairRow)
         .join(source, source.id == PairRow.source_id, isouter=True)
+        .where(SHOWN)
         .group_by(where, PairRow.status, PairRow.stage)
     )
     found: dict[str, dict[str, Any]] = defaultdict(
@@ -93,6 +96,7 @@ def _exposure(session: Session, place: Place) -> dict[str, dict[str, float]]:
             select(where, func.count())
             .select_from(PairRow)
             .join(target, target.id == PairRow.target_id)
+            .where(SHOWN)
             .group_by(where)
         ).all()
     )
@@ -122,7 +126,7 @@ def _never_suggested(session: Session) -> dict[str, Any]:
         select(func.count(distinct(PairRow.target_id)))
         .select_from(PairRow)
         .join(ProfileRow, ProfileRow.id == PairRow.target_id)
-        .where(ProfileRow.kind == "expert")
+        .where(ProfileRow.kind == "expert", SHOWN)
     )
     experts, suggested = int(experts or 0), int(suggested or 0)
     share = round((experts - suggested) / experts, 4) if experts else 0.0
