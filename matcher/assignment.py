@@ -118,9 +118,12 @@ def greedy_top1(
     capacity: Mapping[str, int | None],
     *,
     min_fit: float = 0.0,
+    depth: int = 1,
 ) -> Allocation:
     """The baseline: items in order of their best fit each take their top-1 target if it has
-    capacity left, and get nothing otherwise (what one-request-at-a-time matching does)."""
+    capacity left, and get nothing otherwise (what one-request-at-a-time matching does).
+    With `depth` > 1, an item whose top-1 is full tries its next candidates in turn (a
+    stronger greedy baseline, still blind to what later items need)."""
     ranked = {item: _ranked(options) for item, options in candidates.items()}
     left = dict(capacity)
     pairs: dict[str, Candidate] = {}
@@ -129,12 +132,13 @@ def greedy_top1(
         key=lambda item: (-ranked[item][0].fit, item),
     )
     for item in order:
-        top = ranked[item][0]
-        room = left.get(top.target, 0)
-        if top.fit > min_fit and (room is None or room > 0):
-            pairs[item] = top
-            if room is not None:
-                left[top.target] = room - 1
+        for option in ranked[item][:depth]:
+            room = left.get(option.target, 0)
+            if option.fit > min_fit and (room is None or room > 0):
+                pairs[item] = option
+                if room is not None:
+                    left[option.target] = room - 1
+                break
     return Allocation(pairs, _alternatives(ranked, pairs, 5))
 
 
