@@ -6,8 +6,9 @@ Why not greedy top-1: giving every item its best target in turn sends a popular 
 hours to whoever asks first, and the next item, whose only good match was that expert, is
 left with nothing, although the first item had a nearly as good alternative. The global
 optimum is a maximum-weight bipartite matching after each target is copied once per unit of
-capacity; `scipy.optimize.linear_sum_assignment` solves it exactly. The candidates come
-from the engine's top-k for each item, so the problem has at most items x k edges.
+capacity; scipy's sparse LAPJV (`min_weight_full_bipartite_matching`, the sparse sibling
+of `linear_sum_assignment`) solves it exactly. The candidates come from the engine's top-k
+for each item, so the problem has at most items x k x copies edges.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
 @dataclass(frozen=True)
@@ -100,17 +103,53 @@ def allocate(
         span[target] = (len(columns), len(columns) + copies)
         columns += [target] * copies
     row_of = {item: row for row, item in enumerate(items)}
-    profit = np.zeros((len(items), len(columns)), dtype=np.float64)
-    for item, c in edges:
-        start, end = span[c.target]
-        profit[row_of[item], start:end] = c.fit
-    rows, cols = linear_sum_assignment(profit, maximize=True)
+    chosen = _solve(
+        np.array([row_of[item] for item, _ in edges], dtype=np.int64),
+        np.array([span[c.target] for _, c in edges], dtype=np.int64).reshape(-1, 2),
+        np.array([c.fit for _, c in edges], dtype=np.float64),
+        len(items),
+        len(columns),
+    )
+    fit_of = {(item, c.target): c.fit for item, c in edges}
     pairs = {
-        items[r]: Candidate(columns[c], float(profit[r, c]))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-        if profit[r, c] > 0.0
+        items[row]: Candidate(columns[col], fit_of[(items[row], columns[col])])
+        for row, col in chosen
     }
     return Allocation(pairs, _alternatives(ranked, pairs, alternatives))
+
+
+def _solve(
+    rows: NDArray[np.int64],
+    spans: NDArray[np.int64],
+    fits: NDArray[np.float64],
+    n_rows: int,
+    n_columns: int,
+) -> list[tuple[int, int]]:
+    """Maximum-weight matching of rows to capacity-copied columns; (row, column) pairs.
+
+    Sparse: every edge to a target becomes an edge to each of its copies, and every row gets
+    a column of its own that stands for "unpaired", so a full matching always exists and
+    scipy's sparse LAPJV solver (`min_weight_full_bipartite_matching`) finds the optimum on
+    items x k x copies edges instead of a dense items x columns matrix. Costs are
+    `top - fit` (all positive: a sparse matrix drops zeros); an unpaired row costs `top`."""
+    copies = spans[:, 1] - spans[:, 0]
+    edge_rows = np.repeat(rows, copies)
+    starts = np.repeat(spans[:, 0] - np.cumsum(copies) + copies, copies)
+    edge_columns = starts + np.arange(len(edge_rows))
+    top = float(fits.max()) + 1.0
+    costs = np.concatenate([np.repeat(top - fits, copies), np.full(n_rows, top)])
+    matrix = csr_matrix(
+        (
+            costs,
+            (
+                np.concatenate([edge_rows, np.arange(n_rows)]),
+                np.concatenate([edge_columns, n_columns + np.arange(n_rows)]),
+            ),
+        ),
+        shape=(n_rows, n_columns + n_rows),
+    )
+    _, matched = min_weight_full_bipartite_matching(matrix)
+    return [(row, int(col)) for row, col in enumerate(matched.tolist()) if col < n_columns]
 
 
 def greedy_top1(

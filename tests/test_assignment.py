@@ -118,3 +118,50 @@ def test_item_filters_follow_the_items_constraints() -> None:
     assert not suits_target(
         make_profile(country="ME", mode="hybrid"), make_profile(country="AL", mode="on-site")
     )
+
+
+def _dense_optimum(
+    candidates: dict[str, list[Candidate]], capacity: dict[str, int | None]
+) -> float:
+    """The oracle: scipy's dense linear_sum_assignment on a fully copied profit matrix."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    items = sorted(candidates)
+    columns = [
+        t for t in TARGETS for _ in range(len(items) if capacity[t] is None else capacity[t] or 0)
+    ]
+    profit = np.zeros((len(items), len(columns) + 1))
+    for row, item in enumerate(items):
+        for c in candidates[item]:
+            for col, target in enumerate(columns):
+                if target == c.target:
+                    profit[row, col] = max(profit[row, col], c.fit)
+    rows, cols = linear_sum_assignment(profit, maximize=True)
+    return float(profit[rows, cols].sum())
+
+
+@settings(max_examples=150, deadline=None)
+@given(candidate_lists, capacities)
+def test_sparse_solver_equals_the_dense_oracle(
+    candidates: dict[str, list[Candidate]], capacity: dict[str, int | None]
+) -> None:
+    assert (
+        abs(allocate(candidates, capacity).total_fit - _dense_optimum(candidates, capacity)) < 1e-9
+    )
+
+
+def test_a_large_round_is_solved_quickly() -> None:
+    import random
+    import time
+
+    rng = random.Random(0)
+    targets = [f"t{i}" for i in range(2000)]
+    candidates = {
+        f"i{i}": [Candidate(t, rng.random()) for t in rng.sample(targets[: 200 + i % 1800], 20)]
+        for i in range(5000)
+    }
+    started = time.perf_counter()
+    allocation = allocate(candidates, {t: 3 for t in targets})
+    assert time.perf_counter() - started < 20
+    assert max(allocation.load().values()) <= 3 and len(allocation.pairs) > 4000
