@@ -11,7 +11,7 @@ candidates only: an on-site offer or need means both sides are in the same count
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matcher.assignment import Allocation, Candidate, allocate
 from matcher.engine import Matcher
@@ -76,6 +76,70 @@ def units_left(target: Profile, units: int, held: int) -> int | None:
     return max(target.capacity - target.capacity_used - held, 0) // max(units, 1)
 
 
+@dataclass
+class RoundCandidates:
+    """Each item's candidates (best first by `fit`) and every target profile they name."""
+
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    targets: dict[str, Profile] = field(default_factory=dict)
+
+
+def gather_candidates(
+    matcher: Matcher,
+    items: Sequence[Profile],
+    found: RoundCandidates,
+    *,
+    target: Kind,
+    units: int = 1,
+    blocked: Mapping[str, Collection[str]] | None = None,
+    k: int = 20,
+    fit: PairFit = dense_fit,
+) -> RoundCandidates:
+    """Add the items' engine top-k to `found`: one match per item, so a caller may gather a
+    large round a chunk at a time (and let writes in between)."""
+    blocked = blocked or {}
+    for item in items:
+        matches = matcher.match(
+            query_for(item),
+            target_kind=target,
+            k=k,
+            filters=item_filters(item, units),
+            exclude={item.id, *blocked.get(item.id, ())},
+        )
+        found.candidates[item.id] = [
+            Candidate(match.profile.id, fit(item, match))
+            for match in matches
+            if suits_target(item, match.profile)
+        ]
+        found.targets.update((match.profile.id, match.profile) for match in matches)
+    return found
+
+
+def allocate_round(
+    found: RoundCandidates,
+    *,
+    source: Kind,
+    target: Kind,
+    units: int = 1,
+    held: Mapping[str, int] | None = None,
+    alternatives: int = 5,
+) -> RoundPlan:
+    """The global allocation of the gathered candidates under each target's capacity left.
+
+    `held[target]`: units of the target's capacity taken by stored pairs."""
+    held = held or {}
+    capacity = {
+        tid: units_left(profile, units, held.get(tid, 0)) for tid, profile in found.targets.items()
+    }
+    return RoundPlan(
+        source=source,
+        target=target,
+        allocation=allocate(found.candidates, capacity, alternatives=alternatives),
+        candidates=found.candidates,
+        capacity=capacity,
+    )
+
+
 def plan_round(
     matcher: Matcher,
     items: Sequence[Profile],
@@ -90,36 +154,20 @@ def plan_round(
 ) -> RoundPlan:
     """Propose pairs for the items: engine top-k per item, then the global allocation.
 
-    `held[target]`: units of the target's capacity taken by stored pairs. `blocked[item]`:
-    targets never to suggest for the item again (rejected by staff, or not relevant).
-    Each item's alternatives keep the order of `fit`.
+    `blocked[item]`: targets never to suggest for the item again (rejected by staff, or not
+    relevant). Each item's alternatives keep the order of `fit`.
     """
-    held = held or {}
-    blocked = blocked or {}
-    candidates: dict[str, list[Candidate]] = {}
-    targets: dict[str, Profile] = {}
-    for item in items:
-        matches = matcher.match(
-            query_for(item),
-            target_kind=target,
-            k=k,
-            filters=item_filters(item, units),
-            exclude={item.id, *blocked.get(item.id, ())},
-        )
-        candidates[item.id] = [
-            Candidate(found.profile.id, fit(item, found))
-            for found in matches
-            if suits_target(item, found.profile)
-        ]
-        targets.update((found.profile.id, found.profile) for found in matches)
-    capacity = {
-        tid: units_left(profile, units, held.get(tid, 0)) for tid, profile in targets.items()
-    }
-    source = items[0].kind if items else next(k for k, v in ROUND_TARGETS.items() if v == target)
-    return RoundPlan(
-        source=source,
+    found = gather_candidates(
+        matcher,
+        items,
+        RoundCandidates(),
         target=target,
-        allocation=allocate(candidates, capacity, alternatives=alternatives),
-        candidates=candidates,
-        capacity=capacity,
+        units=units,
+        blocked=blocked,
+        k=k,
+        fit=fit,
+    )
+    source = next(kind for kind, wanted in ROUND_TARGETS.items() if wanted == target)
+    return allocate_round(
+        found, source=source, target=target, units=units, held=held, alternatives=alternatives
     )

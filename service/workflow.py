@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from tqdm import tqdm
 
 from matcher import Kind, Profile
 from matcher.assignment import greedy_top1
@@ -23,7 +24,14 @@ from matcher.pair_features import pair_features
 from matcher.profiles import ProfileId
 from matcher.reranker import PairReranker
 from matcher.results import Match
-from matcher.rounds import ROUND_TARGETS, RoundPlan, plan_round, units_left
+from matcher.rounds import (
+    ROUND_TARGETS,
+    RoundCandidates,
+    RoundPlan,
+    allocate_round,
+    gather_candidates,
+    units_left,
+)
 from service import profile_store
 from service import workflow_store as store
 from service.db import transaction
@@ -31,6 +39,7 @@ from service.network import Network
 from service.workflow_ranking import active_reranker
 
 PAGE = 500
+CHUNK = 32  # items matched under one read lock
 
 
 class RoundSettings(BaseModel):
@@ -104,7 +113,9 @@ class _PairFit:
 Planned = tuple[RoundPlan, dict[tuple[str, str], dict[str, float]], int]
 
 
-def run_round(network: Network, options: RoundSettings) -> RoundSummary:
+def run_round(
+    network: Network, options: RoundSettings, *, show_progress: bool = False
+) -> RoundSummary:
     """Plan and store one round; returns what it achieved against greedy top-1."""
     reranker, ranking = active_reranker(network.runtime.settings)
     plans: list[Planned] = []
@@ -120,18 +131,32 @@ def run_round(network: Network, options: RoundSettings) -> RoundSummary:
             blocked = store.blocked_targets(session, source_kind=source.value)
             rates = store.acceptance_rates(session, target_kind=target.value)
         fit = _PairFit(reranker, units, held, rates)
-        with network.reading() as matcher:
-            plan = plan_round(
-                matcher,
-                items,
-                target=target,
-                units=units,
-                held=held,
-                blocked=blocked,
-                k=options.k,
-                alternatives=options.alternatives,
-                fit=fit,
-            )
+        found = RoundCandidates()
+        # The read lock is taken per chunk, not for the whole round: a write waits for one
+        # chunk's matches at most, and matches queued behind it are not held up for long.
+        with tqdm(total=len(items), desc=f"{source.value}s", disable=not show_progress) as bar:
+            for start in range(0, len(items), CHUNK):
+                chunk = items[start : start + CHUNK]
+                with network.reading() as matcher:
+                    gather_candidates(
+                        matcher,
+                        chunk,
+                        found,
+                        target=target,
+                        units=units,
+                        blocked=blocked,
+                        k=options.k,
+                        fit=fit,
+                    )
+                bar.update(len(chunk))
+        plan = allocate_round(
+            found,
+            source=source,
+            target=target,
+            units=units,
+            held=held,
+            alternatives=options.alternatives,
+        )
         plans.append((plan, fit.features, units))
     return _store_round(network, options, plans, ranking, superseded)
 

@@ -36,7 +36,7 @@ def round_command(
         raise typer.Exit(code=2) from None
     with open_network(get_settings(), show_progress=True) as network:
         console.print("planning the round (one engine match per open item)…")
-        summary = run_round(network, options)
+        summary = run_round(network, options, show_progress=True)
     if as_json:
         console.print_json(summary.model_dump_json())
     else:

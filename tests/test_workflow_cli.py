@@ -19,7 +19,7 @@ def test_round_analytics_and_train_reranker_commands(settings: Settings) -> None
     assert made.exit_code == 0, made.output
     assert "round 1" in made.output and "greedy" in made.output
     as_json = runner.invoke(app, ["round", "--centre", "centre-durres", "--json"], env=env)
-    summary = json.loads(as_json.output.split("…\n", 1)[1])
+    summary = json.loads(as_json.stdout.split("…\n", 1)[1])  # progress goes to stderr
     assert summary["centre"] == "centre-durres" and summary["round_id"] == 2
     report = runner.invoke(app, ["analytics", "--json"], env=env)
     assert report.exit_code == 0, report.output
