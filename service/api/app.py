@@ -31,7 +31,7 @@ from service.api.routes_profiles import example, profile_routers
 from service.api.schemas import Health, Readiness
 from service.config import Settings, get_settings
 from service.network import Network, open_network
-from service.web import install as install_web
+from service.web import site
 
 log = logging.getLogger("smartmatch.api")
 
@@ -76,7 +76,7 @@ def create_app(
     app.include_router(routes_import.router)
     routes_workflow.install(app)
     _add_probes(app)
-    install_web(app)  # the pages at /, for people (service/web)
+    site.install(app)  # the pages at /, for people (service/web)
     _problem_openapi(app)
     return app
 
