@@ -15,7 +15,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 from matcher import MatchFilters, Mode
@@ -99,11 +100,13 @@ class StudentForm(BaseModel):
     start: date | None = None
     end: date | None = None
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> StudentForm:
-        if self.start and self.end and self.end < self.start:
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start")
+        if start and end and end < start:
             raise ValueError("end before start")
-        return self
+        return end
 
     @classmethod
     def read(cls, data: dict[str, Any]) -> StudentForm:
@@ -116,11 +119,7 @@ class StudentForm(BaseModel):
         try:
             return cls.model_validate(cleaned)
         except ValidationError as error:
-            errors = field_errors(error)
-            if "form" in errors:  # the dates' rule names no field: it is the end's
-                errors["end"] = _("The end date must not be before the start date.")
-                del errors["form"]
-            raise FormError(errors) from error
+            raise FormError(field_errors(error)) from error
 
     def query(self) -> Query:
         text = ". ".join(part for part in (self.field_of_study, self.about) if part)

@@ -1,6 +1,5 @@
 """The pages and their static files, added to the API's app by `install`."""
 
-
 from __future__ import annotations
 
 from pathlib import Path

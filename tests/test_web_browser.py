@@ -1,0 +1,183 @@
+"""The student and staff journeys, the language switch and accessibility, in real Chromium.
+
+The hashing encoder keeps these fast (the business journey with the real model is in
+test_web_business.py). ESCO tagging is on, so placements carry ESCO skills and the skill
+gap has something to show. Every page is checked with axe-core (no serious or critical
+violations) at a phone's width of 375 px, where no page may scroll sideways.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from service.config import Settings
+from tests.conftest import DEMO_PROFILES
+from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
+
+__all__ = ["browser"]
+
+BAD_AND_GOOD_CSV = (
+    "id,kind,name,text,country,centre,skills\n"
+    "req-web-1,request,Cheese dairy traceability,We need lot traceability for our cheese dairy.,AL,centre-durres,food safety standards\n"
+    "stu-web-1,student,Blerta K.,Food technology student looking for a quality lab placement.,Albania,centre-durres,HACCP\n"
+    "stu-web-2,student,Dritan M.,Agronomy student who wants to work on olive groves.,AL,centre-durres,agronomy\n"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("web")
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'store.db'}",
+        index_path=folder / "index.npz",
+        model="hashing",
+        demo_data=DEMO_PROFILES,
+        esco_tagging=True,
+    )
+    with live_server(settings) as url:
+        demo = DEMO_PROFILES.read_bytes()
+        response = httpx.post(
+            f"{url}/import",
+            content=demo,
+            headers={"content-type": "application/x-ndjson"},
+            timeout=600,
+        )
+        assert response.status_code == 200 and not response.json()["errors"]
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, locale="en-GB", base_url=server)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def check_page(page: Any) -> None:
+    """No serious accessibility violation, and nothing wider than the phone's screen."""
+    assert serious_violations(page) == [], page.url
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
+
+
+def test_student_journey_profile_to_placements_with_skill_gap(page: Any) -> None:
+    page.goto("/student")
+    check_page(page)
+    page.get_by_label("Field of study").fill("Computer science")
+    page.get_by_label("What you would like to do").fill(
+        "A junior frontend web developer internship"
+    )
+    page.get_by_label("Skill 1").press_sequentially("JavaScr", delay=30)
+    suggestion = page.locator("#esco-skills option[value='JavaScript']")
+    suggestion.wait_for(state="attached")  # htmx filled the datalist as the student typed
+    page.get_by_label("Skill 1").fill("JavaScript")
+    page.get_by_label("Skill 2").fill("React")
+    page.get_by_role("button", name="Find placements").click()
+    results = page.locator(".matches > li")
+    results.first.wait_for()
+    assert "skill=JavaScript" in page.url and "skill=React" in page.url
+    first = results.first
+    assert first.locator("mark").is_visible()
+    gap = first.locator(".gap")
+    assert "Skill gap" in gap.inner_text()
+    links = gap.locator("a[href^='http://data.europa.eu/esco/skill/']")
+    assert links.count() >= 1, gap.inner_html()
+    labels = [label.casefold() for label in links.all_inner_texts()]
+    assert "javascript" not in labels  # the student has it: not part of the gap
+    screenshot(page, "student-placements", top=".results")
+    check_page(page)
+
+
+def test_student_form_errors_show_next_to_the_field(page: Any) -> None:
+    page.goto("/student?field_of_study=x&start=2027-05-01&end=2027-01-01")
+    study, end = page.get_by_label("Field of study"), page.get_by_label("Available until")
+    assert study.get_attribute("aria-invalid") == "true"
+    assert end.get_attribute("aria-invalid") == "true"
+    assert "end date must not be before" in page.locator("#end-error").inner_text()
+    assert page.locator("#field_of_study-error").is_visible()
+    assert page.locator(".matches").count() == 0
+    check_page(page)
+
+
+def test_staff_journey_import_with_a_bad_row_then_dashboard(page: Any, tmp_path: Path) -> None:
+    upload = tmp_path / "profiles.csv"
+    upload.write_text(BAD_AND_GOOD_CSV, encoding="utf-8")
+    page.goto("/centre/import")
+    check_page(page)
+    page.get_by_role("button", name="Import").click()  # nothing chosen: an error by the field
+    assert page.locator("#file-error").is_visible()
+    assert page.get_by_label("File (.csv or .jsonl)").get_attribute("aria-invalid") == "true"
+    page.get_by_label("File (.csv or .jsonl)").set_input_files(str(upload))
+    page.get_by_role("button", name="Import").click()
+    report = page.locator(".report")
+    report.wait_for()
+    assert "2 profiles imported" in report.inner_text()
+    rows = report.locator("tbody tr")
+    assert rows.count() == 1
+    assert rows.first.locator("td").all_inner_texts()[:2] == ["3", "country"]
+    screenshot(page, "staff-import-report", top=".report")
+    check_page(page)
+
+    page.goto("/centre?centre=centre-durres")
+    assert page.locator("#item-req-web-1").is_visible()
+    assert page.locator("#item-stu-web-2").is_visible()
+    assert page.locator("#item-stu-web-1").count() == 0  # the bad row stored nothing
+    assert page.locator("#item-req-web-1 .suggestions li a").count() == 3
+    screenshot(page, "staff-dashboard")
+    check_page(page)
+
+
+def test_every_page_is_accessible_and_keyboard_usable(page: Any) -> None:
+    for path in (
+        "/",
+        "/business",
+        "/business?text=HACCP+plan+for+olive+oil&country=AL",
+        "/student?profile=stu-001",
+        "/centre",
+        "/profiles/expert/exp-001",
+        "/profiles/request/req-001",
+        "/profiles/expert/nobody",
+    ):
+        page.goto(path)
+        check_page(page)
+    page.goto("/business")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.get_by_label("Describe what you need").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_request_contact_saves_the_need_at_the_experts_centre(page: Any, server: str) -> None:
+    page.goto("/business?text=HACCP+plan+for+olive+oil&country=AL")
+    assert page.get_by_label("Country").input_value() == "AL"  # the filter kept from the URL
+    page.locator(".matches > li").first.get_by_role("button").click()
+    assert page.get_by_role("heading", name="Contact requested").is_visible()
+    check_page(page)
+    saved = page.locator("main a[href^='/profiles/request/']").get_attribute("href")
+    stored = httpx.get(f"{server}/requests/{saved.rsplit('/', 1)[-1]}").json()
+    assert stored["text"] == "HACCP plan for olive oil" and stored["centre"]
+
+
+def test_language_switch_is_remembered(page: Any) -> None:
+    page.goto("/student")
+    page.get_by_role("link", name="Shqip").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Gjeni një praktikë"
+    assert page.url.endswith("/student")
+    page.goto("/centre")
+    assert page.locator("html").get_attribute("lang") == "sq"
+    assert page.get_by_role("heading", level=1).inner_text() == "Paneli i qendrës"
+    check_page(page)
+    page.get_by_role("link", name="BCMS (bos/hrv/srp/cnr)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Pregled centra"
+    screenshot(page, "staff-dashboard-bcms")
+    json.dumps(page.context.cookies())  # the cookie is plain data
