@@ -117,6 +117,11 @@ def run_round(
     network: Network, options: RoundSettings, *, show_progress: bool = False
 ) -> RoundSummary:
     """Plan and store one round; returns what it achieved against greedy top-1."""
+    with store.WRITES:
+        return _run_round(network, options, show_progress)
+
+
+def _run_round(network: Network, options: RoundSettings, show_progress: bool) -> RoundSummary:
     reranker, ranking = active_reranker(network.runtime.settings)
     plans: list[Planned] = []
     superseded = 0

@@ -78,7 +78,7 @@ class SharedPair(BaseModel):
 
 
 def review(network: Network, *, pair_id: int, decision: Review) -> PairRow:
-    with transaction(network.runtime.sessions) as session:
+    with store.WRITES, transaction(network.runtime.sessions) as session:
         pair = store.get_pair(session, pair_id=pair_id)
         if pair.status != "proposed":
             raise TransitionError(f"pair {pair_id} is {pair.status}, not proposed")
@@ -116,7 +116,7 @@ def _retarget(session: Any, pair: PairRow, target_id: str | None) -> None:
 
 def respond(network: Network, *, pair_id: int, feedback: Feedback) -> PairRow:
     """Record a side's answer; `not_relevant` closes the pair for good."""
-    with transaction(network.runtime.sessions) as session:
+    with store.WRITES, transaction(network.runtime.sessions) as session:
         pair = store.get_pair(session, pair_id=pair_id)
         if pair.status != "approved":
             raise TransitionError(f"pair {pair_id} is {pair.status}: only approved pairs are shown")
@@ -138,7 +138,7 @@ def respond(network: Network, *, pair_id: int, feedback: Feedback) -> PairRow:
 
 def record_outcome(network: Network, *, pair_id: int, stage: Stage) -> PairRow:
     """Move an accepted pair to a later outcome stage, or drop it."""
-    with transaction(network.runtime.sessions) as session:
+    with store.WRITES, transaction(network.runtime.sessions) as session:
         pair = store.get_pair(session, pair_id=pair_id)
         if not both_accepted(pair):
             raise TransitionError(f"pair {pair_id}: outcomes follow once both sides accepted")

@@ -8,6 +8,7 @@ WorkflowError
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
@@ -18,6 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from service.workflow_tables import PairEventRow, PairRow, RoundRow
 
+# Workflow writes that check capacity and then write (a round, a review, an answer, an
+# outcome) run one at a time in this process, so two of them never both see the same
+# free hour (the store is SQLite, served by one process).
+WRITES = threading.Lock()
 NOT_RELEVANT = "not_relevant"
 ACCEPTED = "accepted"
 

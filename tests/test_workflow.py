@@ -165,3 +165,42 @@ def test_analytics_per_centre_and_country(network: Network) -> None:
     assert c1["exposure"] == {"share_of_suggestions": 1.0, "share_of_profiles": 1.0}
     assert report["experts"]["share_never_suggested"] == 0.0
     assert report["by_country"]["(none)"]["suggestions"] == 3
+
+
+def test_capacity_holds_over_many_rounds_of_random_staff_and_side_actions(
+    settings: Settings,
+) -> None:
+    import random
+
+    from sqlalchemy import select
+
+    from service.db import ProfileRow
+    from service.workflow_store import held_units
+    from tests.conftest import DEMO_PROFILES
+
+    rng = random.Random(12)
+    with open_network(settings, encoder=HashingEncoder()) as network:
+        network.import_text(DEMO_PROFILES.read_text(encoding="utf-8"), fmt="jsonl")
+        with network.runtime.sessions() as session:
+            capacity = {
+                row.id: row.data.get("capacity") for row in session.scalars(select(ProfileRow))
+            }
+        for _ in range(5):
+            run_round(network, RoundSettings(hours_per_request=rng.choice([2, 4, 6])))
+            for pair in pairs(network, status="proposed"):
+                action = rng.choice(["approve", "reject", "skip"])
+                if action != "skip":
+                    review(network, pair_id=pair.id, decision=Review(action=action))
+                if action == "approve" and rng.random() < 0.7:
+                    for side in ("source", "target"):
+                        respond(
+                            network,
+                            pair_id=pair.id,
+                            feedback=Feedback(side=side, answer="accepted"),
+                        )
+                    if rng.random() < 0.2:
+                        record_outcome(network, pair_id=pair.id, stage="dropped")
+            with network.runtime.sessions() as session:
+                for kind in ("expert", "placement"):
+                    for target, used in held_units(session, target_kind=kind).items():
+                        assert used <= capacity[target], (target, used)
