@@ -31,7 +31,6 @@ from service.api.routes_profiles import example, profile_routers
 from service.api.schemas import Health, Readiness
 from service.config import Settings, get_settings
 from service.network import Network, open_network
-from service.web import site
 
 log = logging.getLogger("smartmatch.api")
 
@@ -76,6 +75,8 @@ def create_app(
     app.include_router(routes_import.router)
     routes_workflow.install(app)
     _add_probes(app)
+    from service.web import site  # here: the pages import the API's modules
+
     site.install(app)  # the pages at /, for people (service/web)
     _problem_openapi(app)
     return app

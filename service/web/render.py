@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,11 @@ ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
 
 def locale_of(request: Request) -> str:
     return i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+
+
+def translating(request: Request) -> AbstractContextManager[None]:
+    """Messages made while handling the request (form errors) in its language."""
+    return i18n.using(locale_of(request))
 
 
 def here(request: Request) -> str:

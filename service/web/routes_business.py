@@ -21,7 +21,7 @@ from service.network import Network
 from service.web.choices import centres, countries
 from service.web.forms import FILTER_FIELDS, FormError, NeedForm, field_errors, filters_from
 from service.web.i18n import _
-from service.web.render import render
+from service.web.render import render, translating
 from service.web.views import match_views
 
 router = APIRouter()
@@ -38,7 +38,8 @@ async def business(request: Request, network: NetworkDep) -> HTMLResponse:
     matches: list[Match] | None = None
     if values["text"].strip() or values["request"]:
         try:
-            matches = await run_in_threadpool(_find_experts, network, values)
+            with translating(request):
+                matches = await run_in_threadpool(_find_experts, network, values)
         except FormError as error:
             errors = error.errors
     saved = await run_in_threadpool(

@@ -21,7 +21,7 @@ from service.importer import ImportReport
 from service.network import Network
 from service.web.choices import centres
 from service.web.i18n import _
-from service.web.render import render
+from service.web.render import render, translating
 
 router = APIRouter()
 SUGGESTIONS = 3
@@ -80,10 +80,11 @@ async def import_upload(request: Request, network: NetworkDep) -> HTMLResponse:
         raw = await upload.read() if isinstance(upload, UploadFile) else b""
         name = upload.filename if isinstance(upload, UploadFile) else None
     errors: dict[str, str] = {}
-    if not raw.strip():
-        errors["file"] = _("Choose a CSV or JSON Lines file that is not empty.")
-    elif chosen not in ("auto", "csv", "jsonl"):
-        errors["format"] = _("Choose one of the listed values.")
+    with translating(request):
+        if not raw.strip():
+            errors["file"] = _("Choose a CSV or JSON Lines file that is not empty.")
+        elif chosen not in ("auto", "csv", "jsonl"):
+            errors["format"] = _("Choose one of the listed values.")
     if errors:
         return render(request, "import.html", {"errors": errors, "report": None}, status_code=422)
     fmt = chosen if chosen != "auto" else guess_format(name, raw)

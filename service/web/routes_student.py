@@ -14,7 +14,7 @@ from matcher import Kind, Match, Mode, UnknownProfileError
 from service.api.deps import NetworkDep
 from service.web.forms import FormError, StudentForm
 from service.web.i18n import _
-from service.web.render import render
+from service.web.render import render, translating
 from service.web.views import match_views
 
 router = APIRouter()
@@ -46,10 +46,12 @@ async def student(request: Request, network: NetworkDep) -> HTMLResponse:
                 )
             )
         except UnknownProfileError:
-            errors["profile"] = _("There is no saved student with this id.")
+            with translating(request):
+                errors["profile"] = _("There is no saved student with this id.")
     elif "field_of_study" in params:
         try:
-            form = StudentForm.read(data)
+            with translating(request):
+                form = StudentForm.read(data)
             matches = await run_in_threadpool(
                 lambda: network.match_text(
                     form.query(), target=Kind.PLACEMENT, k=SHOWN, filters=form.filters()
