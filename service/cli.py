@@ -193,7 +193,7 @@ def serve(
         bool, typer.Option("--demo", help="Load the demo network first if the store is empty.")
     ] = False,
 ) -> None:
-    """Serve the HTTP API; its interactive docs are at /docs."""
+    """Serve the web pages at / and the HTTP API; its interactive docs are at /docs."""
     import uvicorn
 
     from service.api import create_app
@@ -201,7 +201,8 @@ def serve(
     settings = get_settings()
     if demo and store_is_empty(settings):
         print_report(import_file(settings, settings.demo_data))
-    console.print(f"SMART Match API on http://{host}:{port} · docs: http://{host}:{port}/docs")
+    url = f"http://{host}:{port}"
+    console.print(f"SMART Match pages on {url}/ · API docs: {url}/docs")
     uvicorn.run(create_app(settings), host=host, port=port)
 
 
