@@ -193,3 +193,20 @@ def shared_view(network: Network, *, pair_id: int, side: Side) -> SharedPair:
     if shown is None:
         raise store.UnknownPairError("pair", pair_id)
     return shown
+
+
+def shared_with(network: Network, *, profile_id: str) -> list[SharedPair]:
+    """Every approved pair the profile is on, as its side sees it (newest first)."""
+    with network.runtime.sessions() as session:
+        profile_store.get_profile(session, profile_id=profile_id)  # 404 for an unknown id
+        shown = []
+        for pair in store.approved_pairs_of(session, profile_id=profile_id):
+            side: Side = "source" if pair.source_id == profile_id else "target"
+            other_id = pair.target_id if side == "source" else pair.source_id
+            if not profile_store.exists(session, profile_id=other_id):
+                continue  # the other side was deleted since
+            other = profile_store.get_profile(session, profile_id=other_id)
+            view = reveal(pair, side, other)
+            if view is not None:
+                shown.append(view)
+    return shown

@@ -121,6 +121,15 @@ def list_pairs(
     return list(rows), int(total or 0)
 
 
+def approved_pairs_of(session: Session, *, profile_id: str) -> list[PairRow]:
+    """The approved pairs a profile is on either side of, newest first (what it is shown)."""
+    query = select(PairRow).where(
+        PairRow.status == "approved",
+        or_(PairRow.source_id == profile_id, PairRow.target_id == profile_id),
+    )
+    return list(session.scalars(query.order_by(PairRow.id.desc()).limit(200)))
+
+
 def supersede_proposed(session: Session, *, source_ids: Collection[str]) -> int:
     """Withdraw the unreviewed proposals of these items: a new round plans them afresh."""
     rows = session.scalars(

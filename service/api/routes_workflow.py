@@ -4,7 +4,8 @@ the re-ranker and centre analytics. Each route validates, calls one service func
 
 POST /workflow/rounds, GET /workflow/rounds/{id}, GET /workflow/pairs, GET /workflow/pairs/{id},
 POST /workflow/pairs/{id}/review, /feedback, /outcome, GET /workflow/pairs/{id}/shared,
-GET /workflow/analytics, GET /workflow/reranker, POST /workflow/reranker/train.
+GET /workflow/shared/{profile_id}, GET /workflow/analytics, GET /workflow/reranker,
+POST /workflow/reranker/train.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from matcher.profiles import ProfileId
 from service import workflow_store as store
 from service.api import workflow_schemas as shapes
 from service.api.deps import NetworkDep, given_once
@@ -31,6 +33,7 @@ from service.workflow_review import (
     respond,
     review,
     shared_view,
+    shared_with,
 )
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
@@ -164,6 +167,18 @@ def shared_pair(
     network: NetworkDep,
 ) -> SharedPair:
     return shared_view(network, pair_id=pair_id, side=side)
+
+
+@router.get(
+    "/shared/{profile_id}",
+    operation_id="shared_with_profile",
+    summary="Every approved pair a profile is on, as its side sees it",
+    responses={200: example([shapes.SHARED]), **problems(404, 422, 503)},
+)
+def shared_with_profile(
+    profile_id: Annotated[ProfileId, Path(examples=["req-001"])], network: NetworkDep
+) -> list[SharedPair]:
+    return shared_with(network, profile_id=profile_id)
 
 
 @router.get(
