@@ -134,6 +134,29 @@ def test_staff_journey_import_with_a_bad_row_then_dashboard(page: Any, tmp_path:
     check_page(page)
 
 
+def test_staff_review_a_round_approve_and_reject(page: Any, server: str) -> None:
+    page.goto("/centre/review?centre=centre-tirana")
+    check_page(page)
+    page.get_by_role("button", name="Run a suggestion round").click()
+    proposals = page.locator("li[id^='pair-']")
+    proposals.first.wait_for()
+    before = proposals.count()
+    approved_id = proposals.first.get_attribute("id").removeprefix("pair-")
+    proposals.first.get_by_role("button", name="Approve").click()
+    assert page.locator(f"#pair-{approved_id}").count() == 0
+    assert proposals.count() == before - 1
+    check_page(page)
+    rejected_id = proposals.first.get_attribute("id").removeprefix("pair-")
+    proposals.first.get_by_role("button", name="Reject").click()
+    assert proposals.count() == before - 2
+    status = {
+        pair: httpx.get(f"{server}/workflow/pairs/{pair}").json()["status"]
+        for pair in (approved_id, rejected_id)
+    }
+    assert status == {approved_id: "approved", rejected_id: "rejected"}
+    screenshot(page, "staff-review")
+
+
 def test_every_page_is_accessible_and_keyboard_usable(page: Any) -> None:
     for path in (
         "/",
