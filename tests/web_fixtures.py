@@ -35,7 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+REPO = Path(__file__).resolve().parents[1]
+# Screenshots go to var/screenshots (ignored by git); WEB_SCREENSHOTS=docs/screenshots
+# refreshes the ones the README shows.
+SCREENSHOTS = REPO / os.environ.get("WEB_SCREENSHOTS", "var/screenshots")
 PHONE = {"width": 375, "height": 812}
 
 
@@ -103,7 +106,7 @@ def serious_violations(page: Any) -> list[str]:
 
 
 def screenshot(page: Any, name: str, *, top: str | None = None) -> None:
-    """Save the viewport under docs/screenshots (small: no full page), `top` scrolled to its top."""
+    """Save the viewport (small: no full page) under SCREENSHOTS, `top` scrolled to its top."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if top:
         page.locator(top).first.evaluate("element => element.scrollIntoView()")

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from service.web import i18n
+from service.web.choices import centres
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,6 +37,12 @@ def translating(request: Request) -> AbstractContextManager[None]:
     return i18n.using(locale_of(request))
 
 
+def centre_names(request: Request) -> dict[str, str]:
+    """Centre ids to their names, to show a name where a profile stores the id."""
+    network = getattr(request.app.state, "network", None)
+    return dict(centres(network.runtime.settings)) if network is not None else {}
+
+
 def here(request: Request) -> str:
     """This page's path and query, to come back to after switching language."""
     query = request.url.query
@@ -54,6 +61,7 @@ def render(
                 "locale": locale,
                 "languages": i18n.LANGUAGES,
                 "here": quote(here(request), safe=""),
+                "centre_names": centre_names(request),
                 **context,
             }
         )
