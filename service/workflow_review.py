@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matcher import Kind, Profile
 from matcher.profiles import ProfileId
-from matcher.rounds import units_left
+from matcher.rounds import item_filters, suits_target, units_left
 from service import profile_store
 from service import workflow_store as store
 from service.db import transaction
@@ -99,6 +99,12 @@ def _retarget(session: Any, pair: PairRow, target_id: str | None) -> None:
     if not target_id:
         raise TransitionError("target_id: an edit names the target to propose instead")
     target = profile_store.get_profile(session, profile_id=target_id, kind=Kind(pair.target_kind))
+    item = profile_store.get_profile(session, profile_id=pair.source_id)
+    if not (item_filters(item, pair.units).admits(target) and suits_target(item, target)):
+        raise TransitionError(
+            f"target_id: {target_id} does not meet the constraints of {item.id} (language,"
+            " mode, country, dates or capacity)"
+        )
     if target_id in store.blocked_targets(session, source_kind=pair.source_kind).get(
         pair.source_id, set()
     ):

@@ -136,6 +136,17 @@ def test_edit_and_outcomes_follow_the_rules(network: Network) -> None:
         review(network, pair_id=9999, decision=Review(action="approve"))
 
 
+def test_an_edit_keeps_the_items_constraints(network: Network) -> None:
+    network.create(
+        kind=Kind.EXPERT,
+        fields={"id": "e-sq", "name": "Albanian only", "text": TEXT, "languages": ["sq"]},
+    )
+    run_round(network, RoundSettings(hours_per_request=1))
+    pair = pairs(network)[0]
+    with pytest.raises(TransitionError, match="constraints"):
+        review(network, pair_id=pair.id, decision=Review(action="edit", target_id="e-sq"))
+
+
 def test_the_store_keeps_rounds_across_restarts(settings: Settings, network: Network) -> None:
     run_round(network, RoundSettings())
     network.close()
