@@ -62,7 +62,8 @@ class IndexStateRow(Base):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the tables created; SQLite files get WAL and full fsync."""
+    """An engine on a store upgraded to the newest schema (service/schema.py); SQLite files
+    get WAL and full fsync."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -70,9 +71,9 @@ def make_engine(url: str) -> Engine:
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    import service.workflow_tables  # noqa: F401  (registers the staff workflow's tables)
+    from service.schema import upgrade_store  # the migrations import this module
 
-    Base.metadata.create_all(engine)
+    upgrade_store(engine)
     return engine
 
 
