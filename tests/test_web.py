@@ -28,6 +28,8 @@ PAGES = (
     "/student?field_of_study=Computer+science&skill=JavaScript",
     "/centre",
     "/centre/import",
+    "/centre/review",
+    "/suggestions/req-001",
     "/profiles/expert/exp-001",
     "/profiles/expert/nobody",
 )

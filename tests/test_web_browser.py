@@ -156,6 +156,15 @@ def test_staff_review_a_round_approve_and_reject(page: Any, server: str) -> None
     assert status == {approved_id: "approved", rejected_id: "rejected"}
     screenshot(page, "staff-review")
 
+    pair = httpx.get(f"{server}/workflow/pairs/{approved_id}").json()
+    for side in ("source_id", "target_id"):  # each side accepts; then both see the contact
+        page.goto(f"/suggestions/{pair[side]}")
+        card = page.locator(f"#pair-{approved_id}")
+        assert card.locator(".contact-details").count() == 0
+        card.get_by_role("button", name="Accept").click()
+    assert page.locator(f"#pair-{approved_id} .contact-details").is_visible()
+    check_page(page)
+
 
 def test_every_page_is_accessible_and_keyboard_usable(page: Any) -> None:
     for path in (
@@ -164,6 +173,8 @@ def test_every_page_is_accessible_and_keyboard_usable(page: Any) -> None:
         "/business?text=HACCP+plan+for+olive+oil&country=AL",
         "/student?profile=stu-001",
         "/centre",
+        "/centre/review",
+        "/suggestions/req-001",
         "/profiles/expert/exp-001",
         "/profiles/request/req-001",
         "/profiles/expert/nobody",

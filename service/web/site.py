@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service.web import (
     routes_business,
+    routes_feedback,
     routes_pages,
     routes_review,
     routes_staff,
@@ -21,5 +22,12 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Add the pages and their static files (CSS, htmx) to the app; the API stays as it is."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_pages, routes_business, routes_student, routes_staff, routes_review):
+    for module in (
+        routes_pages,
+        routes_business,
+        routes_student,
+        routes_staff,
+        routes_review,
+        routes_feedback,
+    ):
         app.include_router(module.router, include_in_schema=False)
