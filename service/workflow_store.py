@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -174,7 +174,7 @@ def acceptance_rates(session: Session, *, target_kind: str) -> dict[str, float]:
     """Each target's share of answered suggestions that the item's side accepted, smoothed
     towards one half (one answer says little)."""
     answered = PairRow.source_response.is_not(None)
-    accepted = func.sum(func.coalesce((PairRow.source_response == ACCEPTED), 0))
+    accepted = func.sum(case((PairRow.source_response == ACCEPTED, 1), else_=0))
     query = (
         select(PairRow.target_id, func.count(), accepted)
         .where(PairRow.target_kind == target_kind, answered)

@@ -215,3 +215,21 @@ def test_capacity_holds_over_many_rounds_of_random_staff_and_side_actions(
                 for kind in ("expert", "placement"):
                     for target, used in held_units(session, target_kind=kind).items():
                         assert used <= capacity[target], (target, used)
+
+
+def test_acceptance_rates_are_smoothed_shares_of_accepted_answers(network: Network) -> None:
+    from service.workflow_store import acceptance_rates
+
+    run_round(network, RoundSettings(hours_per_request=1))
+    first, second = pairs(network)[:2]
+    for pair, answer in ((first, "accepted"), (second, "not_relevant")):
+        review(network, pair_id=pair.id, decision=Review(action="approve"))
+        respond(network, pair_id=pair.id, feedback=Feedback(side="source", answer=answer))
+    with network.runtime.sessions() as session:
+        rates = acceptance_rates(session, target_kind="expert")
+    assert rates[first.target_id] == pytest.approx(
+        2 / 3 if first.target_id != second.target_id else 0.5
+    )
+    assert rates[second.target_id] == pytest.approx(
+        1 / 3 if first.target_id != second.target_id else 0.5
+    )
