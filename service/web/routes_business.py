@@ -26,6 +26,7 @@ from service.web.views import match_views
 
 router = APIRouter()
 SHOWN = 10
+LISTED = 200  # saved requests offered (the API's page limit)
 NAME_CHARS = 80
 
 
@@ -42,9 +43,7 @@ async def business(request: Request, network: NetworkDep) -> HTMLResponse:
                 matches = await run_in_threadpool(_find_experts, network, values)
         except FormError as error:
             errors = error.errors
-    saved = await run_in_threadpool(
-        lambda: network.page(kind=Kind.REQUEST, offset=0, limit=200, countries=[], centres=[])[0]
-    )
+    saved = await run_in_threadpool(_saved_requests, network)
     context: dict[str, Any] = {
         "values": values,
         "errors": errors,
@@ -55,6 +54,18 @@ async def business(request: Request, network: NetworkDep) -> HTMLResponse:
         "matches": None if matches is None else match_views(matches),
     }
     return render(request, "business.html", context, status_code=422 if errors else 200)
+
+
+def _saved_requests(network: Network) -> list[tuple[str, str]]:
+    """(id, label) of the saved requests, each labelled with the business that owns it."""
+    requests, businesses = (
+        network.page(kind=kind, offset=0, limit=LISTED, countries=[], centres=[])[0]
+        for kind in (Kind.REQUEST, Kind.BUSINESS)
+    )
+    owners = {business.id: business.name for business in businesses}
+    return [
+        (r.id, f"{r.name} ({owners[r.owner]})" if r.owner in owners else r.name) for r in requests
+    ]
 
 
 def _find_experts(network: Network, values: dict[str, str]) -> list[Match]:
