@@ -95,6 +95,21 @@ def test_student_journey_profile_to_placements_with_skill_gap(page: Any) -> None
     check_page(page)
 
 
+def test_forms_work_with_javascript_off(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, base_url=server)
+    page = context.new_page()
+    page.goto("/student")
+    page.get_by_label("Field of study").fill("Food technology")
+    page.get_by_label("Skill 1").fill("HACCP")
+    page.get_by_role("button", name="Find placements").click()
+    assert page.locator(".matches > li").count() >= 1
+    page.goto("/business")
+    page.get_by_label("…or pick one of your saved requests").select_option("req-001")
+    page.get_by_role("button", name="Find experts").click()
+    assert page.locator(".matches > li").count() >= 1
+    context.close()
+
+
 def test_student_form_errors_show_next_to_the_field(page: Any) -> None:
     page.goto("/student?field_of_study=x&start=2027-05-01&end=2027-01-01")
     study, end = page.get_by_label("Field of study"), page.get_by_label("Available until")
