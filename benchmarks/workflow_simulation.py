@@ -184,6 +184,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     left.plot(range(len(seeds)), [s["student"]["ratio"] for s in seeds], "s-", label="students")
     left.axhline(1.0, color="grey", linestyle="--")
     left.set(title="nDCG@10 learned / unlearned (held-out items)", xlabel="seed", ylabel="ratio")
+    left.set_xticks(range(len(seeds)))
     left.legend()
     kinds = list(results["allocation"])
     width = 0.27
