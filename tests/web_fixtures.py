@@ -24,7 +24,7 @@ from matcher import Encoder
 from service.api.app import create_app
 from service.config import Settings
 
-CHROMIUM = Path(os.environ.get("SMARTMATCH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
