@@ -6,8 +6,8 @@
   accepts it or marks it not relevant, with an optional reason (never suggested again).
 - Contact details are revealed to a side only when both sides have accepted (`reveal`).
 - Outcome stages move forward only, once both sides have accepted: contacted, met,
-  agreement signed, placement completed; `dropped` ends a pair from any stage and frees
-  the capacity it held.
+  agreement signed, placement completed; `dropped` ends an approved pair at any point (one
+  a side never answered too) and frees the capacity it held.
 """
 
 from __future__ import annotations
@@ -143,10 +143,13 @@ def respond(network: Network, *, pair_id: int, feedback: Feedback) -> PairRow:
 
 
 def record_outcome(network: Network, *, pair_id: int, stage: Stage) -> PairRow:
-    """Move an accepted pair to a later outcome stage, or drop it."""
+    """Move an accepted pair to a later outcome stage, or drop an approved one (also one
+    that a side never answered: its capacity is freed and its item is open again)."""
     with store.WRITES, transaction(network.runtime.sessions) as session:
         pair = store.get_pair(session, pair_id=pair_id)
-        if not both_accepted(pair):
+        if pair.status != "approved":
+            raise TransitionError(f"pair {pair_id} is {pair.status}, not approved")
+        if stage != "dropped" and not both_accepted(pair):
             raise TransitionError(f"pair {pair_id}: outcomes follow once both sides accepted")
         if pair.stage == "dropped":
             raise TransitionError(f"pair {pair_id} was dropped")

@@ -132,6 +132,16 @@ def test_edit_and_outcomes_follow_the_rules(network: Network) -> None:
     with pytest.raises(TransitionError):
         record_outcome(network, pair_id=pair.id, stage="contacted")
     assert record_outcome(network, pair_id=pair.id, stage="dropped").stage == "dropped"
+    with pytest.raises(TransitionError):
+        record_outcome(network, pair_id=pair.id, stage="placement_completed")
+    unanswered = pairs(network, status="proposed")[0]
+    with pytest.raises(TransitionError):  # a proposal is rejected by staff, not dropped
+        record_outcome(network, pair_id=unanswered.id, stage="dropped")
+    review(network, pair_id=unanswered.id, decision=Review(action="approve"))
+    record_outcome(network, pair_id=unanswered.id, stage="dropped")
+    assert unanswered.source_id not in {
+        p.source_id for p in pairs(network, status="approved") if p.stage != "dropped"
+    }
     with pytest.raises(UnknownPairError):
         review(network, pair_id=9999, decision=Review(action="approve"))
 
