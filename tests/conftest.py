@@ -35,6 +35,7 @@ def real_encoder() -> Encoder:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
+        state_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'store.db'}",
         index_path=tmp_path / "index.npz",
         model="hashing",

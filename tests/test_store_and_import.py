@@ -105,7 +105,7 @@ def test_cli_import_exit_code_and_report(settings: Settings, tmp_path: Path) -> 
     file.write_text(jsonl(GOOD, {**GOOD, "id": "exp-9", "mode": "remote"}))
     result = CliRunner().invoke(app, ["import", str(file), "--json"], env=cli_env(settings))
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # log lines go to stderr
     assert report["imported"] == ["exp-1"]
     assert report["errors"][0] == {
         "line": 2,

@@ -19,7 +19,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from matcher import Encoder
+from service import __version__
 from service.api import examples, routes_import, routes_matching, routes_workflow
+from service.api.docs import add_docs
 from service.api.errors import (
     install_error_handlers,
     problem_media_types,
@@ -63,10 +65,13 @@ def create_app(
 
     app = FastAPI(
         title="SMART Match",
-        version="0.1.0",
+        version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from shipped files: service/api/docs.py
+        redoc_url=None,
     )
+    add_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     install_error_handlers(app)
     for router in profile_routers():
