@@ -13,6 +13,7 @@ from rich.table import Table
 
 from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
 from service import __version__
+from service.backup_command import backup_command
 from service.config import Settings
 from service.console import console, log_to_stderr
 from service.db import make_engine, session_factory
@@ -230,6 +231,7 @@ def store_is_empty(settings: Settings) -> bool:
         engine.dispose()
 
 
+app.command("backup")(backup_command)
 app.command("evaluate")(evaluate_command)
 app.command("train-fusion")(train_fusion_command)
 register_workflow_commands(app)

@@ -36,6 +36,13 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every revision the code knows, to refuse a store made by a newer release."""
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the store is at; None for an empty store or one from before Alembic."""
     with engine.connect() as connection:

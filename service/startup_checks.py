@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from alembic.util import CommandError
 from pydantic import ValidationError
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -33,7 +33,7 @@ from matcher.fusion import LearnedFusion
 from matcher.skills import load_esco_skills
 from service import __version__
 from service.config import Settings, get_settings
-from service.db import make_engine
+from service.schema import current_revision, known_revisions
 
 log = logging.getLogger("smartmatch.startup")
 
@@ -164,7 +164,7 @@ def _check_state(settings: Settings) -> list[Problem]:
 
 
 def _check_store(url: str) -> str | None:
-    database = _sqlite_file(url)
+    database = sqlite_file(url)
     if database is not None and (wrong := _prepare_folder(database.parent)):
         return wrong
     return _open_database(url)
@@ -176,7 +176,7 @@ def _check_index(path: Path) -> str | None:
     return f"{path} is a folder, not a file" if path.is_dir() else None
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL (None for other databases, in-memory ones or a bad URL)."""
     try:
         parsed = make_url(url)
@@ -206,22 +206,27 @@ def _prepare_folder(folder: Path) -> str | None:
 
 
 def _open_database(url: str) -> str | None:
-    """Open the store as the service will (tables created, SQLite pragmas set)."""
+    """Open the store and read its schema's revision, changing nothing: a store is upgraded
+    only once every setting is right (service/schema.py)."""
     try:
         shown = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return f"{url!r} is not a database URL (e.g. sqlite:////var/lib/smartmatch/store.db)"
     try:
-        engine = make_engine(url)
-    except (SQLAlchemyError, CommandError, ImportError, OSError) as error:
+        engine = create_engine(url)
+    except (SQLAlchemyError, ImportError) as error:
         return f"cannot open {shown}: {_one_line(error)}"
     try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except SQLAlchemyError as error:
+        revision = current_revision(engine)
+    except (SQLAlchemyError, OSError) as error:
         return f"cannot open {shown}: {_one_line(error)}"
     finally:
         engine.dispose()
+    if revision is not None and revision not in known_revisions():
+        return (
+            f"the store {shown} is at schema revision {revision}, which this version"
+            f" ({__version__}) does not know: it was made by a newer release"
+        )
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,15 @@ def write(path: Path, data: bytes) -> str:
     return str(path)
 
 
+def newer_store(path: Path) -> str:
+    """A store whose schema revision no version of this code knows."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        connection.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
+    connection.close()
+    return str(path)
+
+
 BAD = {
     "ESCO_SKILLS missing": ("ESCO_SKILLS", lambda t: str(t / "no-such.csv.gz"), "does not exist"),
     "ESCO_SKILLS not gzip": (
@@ -61,6 +71,11 @@ BAD = {
         "DATABASE_URL",
         lambda t: "sqlite:///" + write(t / "store.db", b"not a database at all" * 100),
         "file is not a database",
+    ),
+    "DATABASE_URL from a newer release": (
+        "DATABASE_URL",
+        lambda t: "sqlite:///" + newer_store(t / "newer.db"),
+        "made by a newer release",
     ),
     "DATABASE_URL unknown driver": ("DATABASE_URL", lambda t: "nosuchdb://x/y", "cannot open"),
     "INDEX_BACKEND unknown": ("INDEX_BACKEND", lambda t: "annoy", "'faiss' or 'exact'"),
