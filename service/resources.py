@@ -17,7 +17,10 @@ from typing import Literal
 def shipped(folder: Literal["data", "models"], *parts: str) -> Path:
     """The path of a file shipped in `data/` or `models/`, e.g. `shipped("data", "esco",
     "skills.csv.gz")`. A real path, because the settings hold paths an operator may change."""
-    resource = files(f"service.{folder}").joinpath(*parts)
+    try:
+        resource = files(f"service.{folder}").joinpath(*parts)
+    except ModuleNotFoundError:  # a checkout whose editable install predates the mapping
+        resource = Path(__file__).resolve().parents[1].joinpath(folder, *parts)
     if not isinstance(resource, Path):  # only a zipped install (zipimport) gets here
         raise RuntimeError(f"SMART Match must be installed unpacked to read {resource}")
     return resource
