@@ -13,8 +13,10 @@ from rich.table import Table
 
 from matcher import Kind, Match, MatcherError, MatchFilters, Mode, Query
 from service import __version__
+from service.account_cli import demo_accounts, print_logins
+from service.account_cli import register as register_account_commands
 from service.backup_command import backup_command
-from service.config import Settings
+from service.config import Settings, refuse_unsafe_secret
 from service.console import console, log_to_stderr
 from service.db import make_engine, session_factory
 from service.evaluate_command import evaluate_command, train_fusion_command
@@ -198,6 +200,7 @@ def demo(
             kind=Kind.REQUEST, profile_id=request, target=Kind.EXPERT, k=5
         )
     print_matches(matches, title=f"experts for {request}")
+    print_logins(demo_accounts(settings))
 
 
 @app.command()
@@ -208,15 +211,21 @@ def serve(
         bool, typer.Option("--demo", help="Load the demo network first if the store is empty.")
     ] = False,
 ) -> None:
-    """Serve the web pages at / and the HTTP API; its interactive docs are at /docs."""
+    """Serve the web pages at / and the HTTP API; its interactive docs are at /docs.
+    `--demo` runs in development mode (a public secret) and prints one log-in per role."""
     import uvicorn
 
     from service.api import create_app
 
     settings = checked_settings(demo=demo)
+    if demo:
+        settings = settings.model_copy(update={"environment": "development"})
+    refuse_unsafe_secret(settings)
     log_start(settings)
     if demo and store_is_empty(settings):
         print_report(import_file(settings, settings.demo_data))
+    if demo:
+        print_logins(demo_accounts(settings))
     url = f"http://{host}:{port}"
     console.print(f"SMART Match pages on {url}/ · API docs: {url}/docs")
     uvicorn.run(create_app(settings), host=host, port=port)
@@ -235,6 +244,7 @@ app.command("backup")(backup_command)
 app.command("evaluate")(evaluate_command)
 app.command("train-fusion")(train_fusion_command)
 register_workflow_commands(app)
+register_account_commands(app)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,9 @@ def default_state_dir() -> Path:
     """The user's data directory (`~/.local/share/smartmatch` on Linux, or under
     `$XDG_DATA_HOME`): the same wherever the service is started from."""
     return Path(platformdirs.user_data_dir("smartmatch", appauthor=False))
+
+
+DEVELOPMENT_SECRET = "development only, not a secret"
 
 
 class Settings(BaseSettings):
@@ -108,6 +112,46 @@ class Settings(BaseSettings):
         default_factory=lambda: shipped("data", "demo", "profiles.jsonl"),
         description="The demo network that `smartmatch demo` and `serve --demo` load.",
     )
+    secret: str = Field(
+        default="",
+        description=(
+            "Key of the digests under which log-in tokens are stored (at least 32 characters);"
+            " required outside development. Changing it logs everyone out."
+        ),
+    )
+    environment: Literal["development", "production"] = Field(
+        default="production",
+        description=(
+            "`production` refuses to serve without a secret and sends Secure cookies;"
+            " `development` (and `serve --demo`) use a fixed, public secret."
+        ),
+    )
+    session_hours: int = Field(
+        default=12, ge=1, description="How long a log-in (bearer token or cookie) lasts."
+    )
+
+    def auth_secret(self) -> str:
+        """The secret tokens are digested with; the public one in development."""
+        return self.secret or DEVELOPMENT_SECRET
+
+    def secret_problem(self) -> str | None:
+        """Why this configuration must not serve, if it must not."""
+        if self.environment == "development":
+            return None
+        if len(self.secret) < 32 or self.secret == DEVELOPMENT_SECRET:
+            return (
+                "SMARTMATCH_SECRET must be set to at least 32 random characters outside"
+                " development (SMARTMATCH_ENVIRONMENT=development for a local try)"
+            )
+        return None
+
+
+def refuse_unsafe_secret(settings: Settings) -> None:
+    """Exit with status 2 and one line on stderr when `settings` must not serve."""
+    problem = settings.secret_problem()
+    if problem is not None:
+        sys.stderr.write(f"error: {problem}\n")
+        raise SystemExit(2)
 
 
 def get_settings() -> Settings:

@@ -21,7 +21,7 @@ from service.api.filters import FilterFields, MatchParams, query_name
 from service.api.schemas import MatchRequest, ProfileCreate
 from service.cli import app as cli
 from service.config import Settings
-from tests.api_helpers import match_ids
+from tests.api_helpers import match_ids, sign_in
 from tests.conftest import cli_env
 
 PROBLEM = "application/problem+json"
@@ -33,6 +33,7 @@ NEED = {"id": "req-1", "name": "HACCP for a mill", "text": "HACCP plan for our o
 @pytest.fixture
 def client(settings: Settings, hashing_encoder: Encoder) -> Iterator[TestClient]:
     with TestClient(create_app(settings, encoder=hashing_encoder)) as test_client:
+        sign_in(test_client)
         yield test_client
 
 
@@ -116,6 +117,7 @@ def test_duplicate_id_is_409(client: TestClient) -> None:
 def test_body_over_the_limit_is_413(settings: Settings, hashing_encoder: Encoder) -> None:
     app = create_app(settings, encoder=hashing_encoder, max_body_bytes=1_000)
     with TestClient(app) as small:
+        sign_in(small)
         too_big = {**OLIVE, "text": "olive " * 200}
         assert_problem(small.post("/experts", json=too_big), 413)
         streamed = iter([b'{"id": "x", ', b'"text": "' + b"a" * 2_000 + b'"}'])
@@ -198,6 +200,7 @@ def test_probes_and_index_saved_at_shutdown(settings: Settings, hashing_encoder:
     assert_problem(not_started.get("/ready"), 503)
     assert_problem(not_started.get("/experts/exp-1"), 503)
     with TestClient(app) as started:
+        sign_in(started)
         assert started.get("/ready").json()["index"] == "rebuilt"
         started.post("/experts", json=OLIVE)
         assert started.get("/ready").json()["profiles"] == 1
@@ -208,6 +211,7 @@ def test_probes_and_index_saved_at_shutdown(settings: Settings, hashing_encoder:
 def test_ready_reports_the_index_of_each_kind(settings: Settings, hashing_encoder: Encoder) -> None:
     small = settings.model_copy(update={"ann_threshold": 2})
     with TestClient(create_app(small, encoder=hashing_encoder)) as client:
+        sign_in(client)
         assert client.get("/ready").json()["indexes"] == {}
         client.post("/experts", json=OLIVE)
         client.post("/requests", json=NEED)  # its text and its name: two vectors
@@ -240,7 +244,7 @@ def test_concurrent_writes_and_matches_stay_consistent(client: TestClient) -> No
 def test_openapi_has_an_example_for_every_operation(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     operations = [op for path in spec["paths"].values() for op in path.values()]
-    assert len(operations) == 51
+    assert len(operations) == 54  # 51 + log-in, log-out, who am I
     for operation in operations:
         body = operation.get("requestBody", {}).get("content", {})
         for media in body.values():

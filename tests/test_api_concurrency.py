@@ -16,7 +16,7 @@ from matcher.encoders import Vectors
 from service.api import create_app
 from service.config import Settings
 from service.network import Network, open_network
-from tests.api_helpers import match_ids
+from tests.api_helpers import match_ids, sign_in
 
 OLIVE = "Olive oil food safety and HACCP plans."
 NEED = {"id": "req-1", "name": "HACCP for a mill", "text": "HACCP plan for our olive oil mill."}
@@ -139,6 +139,7 @@ def test_no_match_returns_a_profile_after_its_delete_returned(
     failures: list[str] = []
     writes_done = threading.Event()
     with TestClient(create_app(settings, encoder=hashing_encoder)) as client:
+        sign_in(client)
         client.post("/requests", json=NEED)
 
         def write() -> None:

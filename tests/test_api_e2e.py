@@ -14,7 +14,7 @@ from matcher import Encoder
 from service.api import create_app
 from service.cli import app as cli
 from service.config import Settings
-from tests.api_helpers import match_ids
+from tests.api_helpers import match_ids, sign_in
 from tests.conftest import cli_env
 
 EXPERTS = [
@@ -34,6 +34,7 @@ PLACEMENTS = [
 @pytest.fixture
 def client(settings: Settings, real_encoder: Encoder) -> Iterator[TestClient]:
     with TestClient(create_app(settings, encoder=real_encoder)) as test_client:
+        sign_in(test_client)
         yield test_client
 
 
@@ -101,6 +102,7 @@ def test_serve_demo_loads_the_network_then_serves(
     assert "http://127.0.0.1:8123/docs" in result.output
     assert served["host"] == "127.0.0.1" and served["port"] == 8123
     with TestClient(served["app"]) as client:
+        sign_in(client)
         assert client.get("/ready").json()["profiles"] == 145
         assert match_ids(client.get("/requests/req-001/experts", params={"k": 3}))
     again = CliRunner().invoke(cli, ["serve", "--demo"], env=env)

@@ -1,5 +1,6 @@
 """The API against its own OpenAPI document, with schemathesis: every operation, positive and
-negative data, and stateful runs (create → read/change/match → delete → use after delete).
+negative data, and stateful runs (create → read/change/match → delete → use after delete),
+with an admin's bearer token; and every operation again without credentials.
 
 Checks: all of schemathesis' checks (not_a_server_error, status_code_conformance,
 content_type_conformance, response_headers_conformance, response_schema_conformance,
@@ -14,6 +15,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +26,12 @@ from fastapi import FastAPI
 from schemathesis.python.asgi import shutdown_lifespans
 
 from matcher import HashingEncoder
+from service.accounts import Role, create_account, issue_token
 from service.api import create_app
 from service.config import Settings
+from service.db import make_engine, session_factory, transaction
 from service.network import Network
+from tests.api_helpers import PASSWORD
 
 MAX_EXAMPLES = 25
 STATEFUL_SCENARIOS = 40
@@ -37,15 +42,32 @@ for _media_type in TEXT_MEDIA_TYPES:
     schemathesis.serializer.alias(_media_type, "text/plain")
 
 FOLDER = Path(tempfile.gettempdir()) / f"smartmatch-api-schema-{uuid.uuid4().hex}"
-APP = create_app(
-    Settings(
-        database_url=f"sqlite:///{FOLDER / 'store.db'}",
-        index_path=FOLDER / "index.npz",
-        model="hashing",
-        esco_tagging=False,
-    ),
-    encoder=HashingEncoder(),
+SETTINGS = Settings(
+    database_url=f"sqlite:///{FOLDER / 'store.db'}",
+    index_path=FOLDER / "index.npz",
+    model="hashing",
+    esco_tagging=False,
 )
+APP = create_app(SETTINGS, encoder=HashingEncoder())
+
+
+def _admin_token(settings: Settings) -> str:
+    """An admin and a token of theirs, put in the store before the app opens it."""
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            admin = create_account(
+                session, email="admin@schema.example", password=PASSWORD, role=Role.ADMIN
+            )
+            token, _ = issue_token(
+                session, account_id=admin.id, secret=settings.auth_secret(), lifetime=timedelta(1)
+            )
+    finally:
+        engine.dispose()
+    return token
+
+
+AUTH = {"Authorization": f"Bearer {_admin_token(SETTINGS)}"}
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {"mode": "all", "max-examples": MAX_EXAMPLES},
@@ -70,7 +92,22 @@ def _app_lifespan() -> Iterator[None]:
     suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.filter_too_much],
 )
 def test_every_operation(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    case.call_and_validate(headers=AUTH)
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    deadline=None,
+    max_examples=5,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.filter_too_much],
+)
+def test_every_operation_without_credentials(case: schemathesis.Case) -> None:
+    """Anonymous: 401 on every operation but the probes, the docs and log-in."""
+    response = case.call_and_validate()
+    public = {"/health", "/ready", "/auth/login"}
+    same_method = case.method.upper() == case.operation.method.upper()
+    if case.operation.path not in public and same_method:
+        assert response.status_code == 401, (case.operation.path, response.text)
 
 
 def test_stateful_links_with_use_after_free() -> None:
@@ -78,6 +115,9 @@ def test_stateful_links_with_use_after_free() -> None:
     match again); a deleted profile must be 404 everywhere (the use_after_free check)."""
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": AUTH}
+
         def setup(self) -> None:
             # Each scenario starts from an empty network, so that replays are reproducible.
             _empty_the_network()

@@ -11,12 +11,14 @@ from fastapi.testclient import TestClient
 from matcher import Encoder
 from service.api import create_app
 from service.config import Settings
+from tests.api_helpers import sign_in
 from tests.conftest import DEMO_PROFILES
 
 
 @pytest.fixture
 def client(settings: Settings, hashing_encoder: Encoder) -> Iterator[TestClient]:
     with TestClient(create_app(settings, encoder=hashing_encoder)) as test_client:
+        sign_in(test_client)
         body = Path(DEMO_PROFILES).read_text(encoding="utf-8")
         imported = test_client.post(
             "/import", content=body, headers={"content-type": "application/x-ndjson"}

@@ -13,14 +13,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from matcher import Encoder
 from service import __version__
-from service.api import examples, routes_import, routes_matching, routes_workflow
+from service.accounts import Role
+from service.api import examples, routes_auth, routes_import, routes_matching, routes_workflow
+from service.api.auth import document_auth, require_account, require_role
 from service.api.docs import add_docs
 from service.api.errors import (
     install_error_handlers,
@@ -31,7 +33,8 @@ from service.api.errors import (
 from service.api.limits import MAX_BODY_BYTES, BodySizeLimit
 from service.api.routes_profiles import example, profile_routers
 from service.api.schemas import Health, Readiness
-from service.config import Settings, get_settings
+from service.config import Settings, get_settings, refuse_unsafe_secret
+from service.login_limits import LoginLimits
 from service.network import Network, open_network
 
 log = logging.getLogger("smartmatch.api")
@@ -74,11 +77,15 @@ def create_app(
     add_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     install_error_handlers(app)
+    app.state.login_limits = LoginLimits()
+    app.include_router(routes_auth.router)
+    signed_in = [Depends(require_account)]  # anonymous callers: probes, docs and log-in only
     for router in profile_routers():
-        app.include_router(router)
-    app.include_router(routes_matching.router)
-    app.include_router(routes_import.router)
-    routes_workflow.install(app)
+        app.include_router(router, dependencies=signed_in)
+    app.include_router(routes_matching.router, dependencies=signed_in)
+    staff_only = [Depends(require_role(Role.STAFF, Role.ADMIN))]
+    app.include_router(routes_import.router, dependencies=staff_only)
+    routes_workflow.install(app, dependencies=staff_only)
     _add_probes(app)
     from service.web import site  # here: the pages import the API's modules
 
@@ -88,8 +95,11 @@ def create_app(
 
 
 def app_from_environment() -> FastAPI:
-    """The API with settings read from the environment: `uvicorn --factory` calls this."""
-    return create_app(get_settings())
+    """The API with settings read from the environment: `uvicorn --factory` calls this.
+    Outside development it refuses to start without a proper secret."""
+    settings = get_settings()
+    refuse_unsafe_secret(settings)
+    return create_app(settings)
 
 
 def _add_probes(app: FastAPI) -> None:
@@ -134,7 +144,7 @@ def _problem_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            app.openapi_schema = problem_media_types(schema)
+            app.openapi_schema = problem_media_types(document_auth(schema))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -10,6 +10,7 @@ POST /workflow/reranker/train.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
@@ -220,8 +221,9 @@ async def _conflict(_: Request, error: Exception) -> JSONResponse:
     return problem_response(409, str(error), kind="workflow-conflict")
 
 
-def install(app: FastAPI) -> None:
-    """Add the workflow's routes and map its errors (404 unknown pair, 409 wrong state)."""
-    app.include_router(router)
+def install(app: FastAPI, *, dependencies: Sequence[Any] = ()) -> None:
+    """Add the workflow's routes and map its errors (404 unknown pair, 409 wrong state);
+    `dependencies` guard every route (who may use the workflow, service/api/app.py)."""
+    app.include_router(router, dependencies=list(dependencies))
     app.add_exception_handler(store.UnknownPairError, _unknown)
     app.add_exception_handler(store.TransitionError, _conflict)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import service.workflow_tables  # noqa: F401  (its tables join Base.metadata)
+import service.account_tables
+import service.workflow_tables  # noqa: F401  (their tables join Base.metadata)
 from service.db import Base
 
 
