@@ -117,12 +117,17 @@ class Network:
 
     # -- writes ------------------------------------------------------------------------
 
-    def create(self, *, kind: Kind, fields: dict[str, Any]) -> Profile:
+    def owner_of(self, profile_id: str) -> int | None:
+        """The account that owns a profile (None: no owner, managed by its centre's staff)."""
+        with self.runtime.sessions() as session:
+            return profile_store.owner_of(session, profile_id=profile_id)
+
+    def create(self, *, kind: Kind, fields: dict[str, Any], owner_id: int | None = None) -> Profile:
         profile = enrich(parse_profile({**fields, "kind": kind.value}), self.runtime.tagger)
         prepare_profiles(self.runtime.matcher, [profile])
         with self._writes:
             with transaction(self.runtime.sessions) as session:
-                profile_store.create_profile(session, profile=profile)
+                profile_store.create_profile(session, profile=profile, owner_id=owner_id)
             self._change_matcher(lambda matcher: matcher.upsert(profile))
         return profile
 

@@ -17,7 +17,7 @@ def _row_data(profile: Profile) -> dict[str, object]:
     return profile.model_dump(mode="json")
 
 
-def create_profile(session: Session, *, profile: Profile) -> Profile:
+def create_profile(session: Session, *, profile: Profile, owner_id: int | None = None) -> Profile:
     if session.get(ProfileRow, profile.id) is not None:
         raise DuplicateProfileError(profile.id)
     session.add(
@@ -26,6 +26,7 @@ def create_profile(session: Session, *, profile: Profile) -> Profile:
             kind=profile.kind.value,
             data=_row_data(profile),
             content_hash=profile.content_hash(),
+            owner_id=owner_id,
         )
     )
     session.flush()
@@ -34,6 +35,11 @@ def create_profile(session: Session, *, profile: Profile) -> Profile:
 
 def exists(session: Session, *, profile_id: str) -> bool:
     return session.get(ProfileRow, profile_id) is not None
+
+
+def owner_of(session: Session, *, profile_id: str) -> int | None:
+    """The account that owns the profile; None for none (or no such profile)."""
+    return session.scalar(select(ProfileRow.owner_id).where(ProfileRow.id == profile_id))
 
 
 def get_profile(session: Session, *, profile_id: str, kind: Kind | None = None) -> Profile:

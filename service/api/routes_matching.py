@@ -12,12 +12,15 @@ from matcher import Kind, Match
 from matcher import Query as MatchQuery
 from matcher.profiles import ProfileId
 from service.api import examples
+from service.api.access import check_receives, profile_for
+from service.api.auth import CallerDep
 from service.api.collections import COLLECTIONS, PAIRINGS, match_operation_id
 from service.api.deps import NetworkDep, given_once
 from service.api.errors import problems
 from service.api.filters import MatchParams
 from service.api.routes_profiles import example
 from service.api.schemas import MatchPublic, MatchRequest, MatchResults, ProfilePublic
+from service.policy import Action
 
 router = APIRouter(tags=["matching"])
 
@@ -51,13 +54,16 @@ def add_profile_match(source: Kind, target: Kind) -> None:
         operation_id=match_operation_id(source, target),
         dependencies=[given_once(MatchParams)],
         summary=f"Rank {COLLECTIONS[target]} for a {source.value}",
-        responses={200: example(examples.results(target)), **problems(404, 422, 503)},
+        responses={200: example(examples.results(target)), **problems(403, 404, 422, 503)},
     )
     def match_profile(
         profile_id: profile_id_param,
         params: Annotated[MatchParams, Query()],
         network: NetworkDep,
+        account: CallerDep,
     ) -> MatchResults:
+        profile_for(network, account, kind=source, profile_id=profile_id, action=Action.MATCH)
+        check_receives(account, target)
         matches = network.match_profile(
             kind=source,
             profile_id=profile_id,
@@ -76,7 +82,7 @@ for _source, _target in PAIRINGS:
     "/match",
     operation_id="match_text",
     summary="Rank profiles of a kind for a need that is not saved as a profile",
-    responses={200: example(examples.RESULTS), **problems(400, 413, 422, 503)},
+    responses={200: example(examples.RESULTS), **problems(400, 403, 413, 422, 503)},
 )
 def match_text(
     body: Annotated[
@@ -84,7 +90,9 @@ def match_text(
         Body(openapi_examples={"haccp": {"summary": "A HACCP need", "value": examples.MATCH}}),
     ],
     network: NetworkDep,
+    account: CallerDep,
 ) -> MatchResults:
+    check_receives(account, body.target)
     query = MatchQuery(text=body.text, skills=body.skills)
     matches = network.match_text(
         query, target=body.target, k=body.k, filters=body.filters.to_filters()

@@ -7,10 +7,14 @@ kind under the wrong path is 404: the path names the kind.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Response
+from starlette.exceptions import HTTPException
 
 from matcher import Kind
 from matcher.profiles import ProfileId
+from service.accounts import Account, Role
 from service.api import examples
+from service.api.access import check_create, listing_centres, profile_for
+from service.api.auth import CallerDep
 from service.api.collections import COLLECTIONS, links
 from service.api.deps import NetworkDep, given_once
 from service.api.errors import problems
@@ -22,6 +26,7 @@ from service.api.schemas import (
     ProfilePublic,
     ProfileUpdate,
 )
+from service.policy import STAFF_ROLES, Action
 
 
 def example(value: Any, **extra: Any) -> dict[str, Any]:
@@ -56,13 +61,19 @@ def profile_router(kind: Kind) -> APIRouter:
         summary=f"Create a {noun}",
         responses={
             201: example(shown, links=links(kind, id_from="$response.body#/id")),
-            **problems(400, 409, 413, 422, 503),
+            **problems(400, 403, 409, 413, 422, 503),
         },
     )
     def create(
-        body: Annotated[ProfileCreate, create_body], network: NetworkDep, response: Response
+        body: Annotated[ProfileCreate, create_body],
+        network: NetworkDep,
+        response: Response,
+        account: CallerDep,
     ) -> ProfilePublic:
-        profile = network.create(kind=kind, fields=body.model_dump(mode="json"))
+        fields = body.model_dump(mode="json")
+        check_create(account, kind=kind, centre=fields.get("centre"))
+        owner = None if account.role in STAFF_ROLES else account.id
+        profile = network.create(kind=kind, fields=fields, owner_id=owner)
         response.headers["Location"] = f"/{collection}/{profile.id}"
         return ProfilePublic.of(profile)
 
@@ -71,15 +82,17 @@ def profile_router(kind: Kind) -> APIRouter:
         operation_id=f"list_{collection}",
         dependencies=[given_once(ListParams)],
         summary=f"List {collection}, a page at a time",
-        responses={200: example({**examples.PAGE, "items": [shown]}), **problems(422, 503)},
+        responses={200: example({**examples.PAGE, "items": [shown]}), **problems(403, 422, 503)},
     )
-    def list_profiles(params: Annotated[ListParams, Query()], network: NetworkDep) -> ProfilePage:
+    def list_profiles(
+        params: Annotated[ListParams, Query()], network: NetworkDep, account: CallerDep
+    ) -> ProfilePage:
         found, total = network.page(
             kind=kind,
             offset=params.offset,
             limit=params.limit,
             countries=params.country,
-            centres=params.centre,
+            centres=listing_centres(account, params.centre),
         )
         items = [ProfilePublic.of(profile) for profile in found]
         return ProfilePage(items=items, total=total, offset=params.offset, limit=params.limit)
@@ -88,37 +101,53 @@ def profile_router(kind: Kind) -> APIRouter:
         "/{profile_id}",
         operation_id=f"get_{noun}",
         summary=f"Read a {noun}",
-        responses={200: example(shown), **problems(404, 422, 503)},
+        responses={200: example(shown), **problems(403, 404, 422, 503)},
     )
-    def read(profile_id: profile_id_param, network: NetworkDep) -> ProfilePublic:
-        return ProfilePublic.of(network.get(kind=kind, profile_id=profile_id))
+    def read(
+        profile_id: profile_id_param, network: NetworkDep, account: CallerDep
+    ) -> ProfilePublic:
+        return ProfilePublic.of(
+            profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.READ)
+        )
 
     @router.put(
         "/{profile_id}",
         operation_id=f"replace_{noun}",
         summary=f"Replace a {noun} (all fields but id and kind)",
-        responses={200: example(shown, links=links_from_path), **problems(400, 404, 413, 422, 503)},
+        responses={
+            200: example(shown, links=links_from_path),
+            **problems(400, 403, 404, 413, 422, 503),
+        },
     )
     def replace(
         profile_id: profile_id_param,
         body: Annotated[ProfileUpdate, update_body],
         network: NetworkDep,
+        account: CallerDep,
     ) -> ProfilePublic:
+        profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.CHANGE)
         fields = body.model_dump(mode="json")
+        _keep_in_centre(account, fields)
         return ProfilePublic.of(network.replace(kind=kind, profile_id=profile_id, fields=fields))
 
     @router.patch(
         "/{profile_id}",
         operation_id=f"patch_{noun}",
         summary=f"Change some fields of a {noun}",
-        responses={200: example(shown, links=links_from_path), **problems(400, 404, 413, 422, 503)},
+        responses={
+            200: example(shown, links=links_from_path),
+            **problems(400, 403, 404, 413, 422, 503),
+        },
     )
     def patch(
         profile_id: profile_id_param,
         body: Annotated[ProfilePatch, patch_body],
         network: NetworkDep,
+        account: CallerDep,
     ) -> ProfilePublic:
+        profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.CHANGE)
         changes = body.model_dump(mode="json", exclude_unset=True)
+        _keep_in_centre(account, changes)
         return ProfilePublic.of(network.patch(kind=kind, profile_id=profile_id, changes=changes))
 
     @router.delete(
@@ -126,12 +155,19 @@ def profile_router(kind: Kind) -> APIRouter:
         status_code=204,
         operation_id=f"delete_{noun}",
         summary=f"Delete a {noun}; it is never matched again",
-        responses={204: {"links": links_from_path}, **problems(404, 422, 503)},
+        responses={204: {"links": links_from_path}, **problems(403, 404, 422, 503)},
     )
-    def delete(profile_id: profile_id_param, network: NetworkDep) -> None:
+    def delete(profile_id: profile_id_param, network: NetworkDep, account: CallerDep) -> None:
+        profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.DELETE)
         network.delete(kind=kind, profile_id=profile_id)
 
     return router
+
+
+def _keep_in_centre(account: Account, fields: dict[str, Any]) -> None:
+    """Centre staff may not move a profile out of their centre."""
+    if account.role is Role.STAFF and "centre" in fields and fields["centre"] != account.centre:
+        raise HTTPException(403, f"Staff may not move a profile out of {account.centre}.")
 
 
 def profile_routers() -> list[APIRouter]:
