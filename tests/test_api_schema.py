@@ -15,7 +15,6 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,10 @@ from fastapi import FastAPI
 from schemathesis.python.asgi import shutdown_lifespans
 
 from matcher import HashingEncoder
-from service.accounts import Role, create_account, issue_token
 from service.api import create_app
 from service.config import Settings
-from service.db import make_engine, session_factory, transaction
 from service.network import Network
-from tests.api_helpers import PASSWORD
+from tests.api_helpers import admin_bearer
 
 MAX_EXAMPLES = 25
 STATEFUL_SCENARIOS = 40
@@ -51,23 +48,7 @@ SETTINGS = Settings(
 APP = create_app(SETTINGS, encoder=HashingEncoder())
 
 
-def _admin_token(settings: Settings) -> str:
-    """An admin and a token of theirs, put in the store before the app opens it."""
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            admin = create_account(
-                session, email="admin@schema.example", password=PASSWORD, role=Role.ADMIN
-            )
-            token, _ = issue_token(
-                session, account_id=admin.id, secret=settings.auth_secret(), lifetime=timedelta(1)
-            )
-    finally:
-        engine.dispose()
-    return token
-
-
-AUTH = {"Authorization": f"Bearer {_admin_token(SETTINGS)}"}
+AUTH = admin_bearer(SETTINGS)
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {"mode": "all", "max-examples": MAX_EXAMPLES},

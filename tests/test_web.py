@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from service.api.app import create_app
 from service.config import Settings
 from service.web import i18n
+from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 
 WEB = Path(__file__).resolve().parents[1] / "service" / "web"
@@ -48,6 +49,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         esco_tagging=False,
     )
     with TestClient(create_app(settings)) as client:
+        client.headers.update(admin_bearer(settings))  # for the API calls the tests make
         response = client.post(
             "/import",
             content=DEMO_PROFILES.read_bytes(),

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from service.config import Settings
+from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
@@ -45,7 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         response = httpx.post(
             f"{url}/import",
             content=demo,
-            headers={"content-type": "application/x-ndjson"},
+            headers={"content-type": "application/x-ndjson", **admin_bearer(settings)},
             timeout=600,
         )
         assert response.status_code == 200 and not response.json()["errors"]

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from service.config import Settings
+from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
@@ -47,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         response = httpx.post(
             f"{url}/import",
             content="\n".join(lines).encode(),
-            headers={"content-type": "application/x-ndjson"},
+            headers={"content-type": "application/x-ndjson", **admin_bearer(settings)},
             timeout=900,
         )
         assert response.status_code == 200 and not response.json()["errors"]

@@ -90,6 +90,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def demo_admin(url: str, log: Path) -> dict[str, str]:
+    """Log in as the admin whose password `serve --demo` printed."""
+    line = next(x for x in log.read_text(encoding="utf-8").splitlines() if "admin@demo" in x)
+    email, password = line.split()[1:3]
+    answer = httpx.post(f"{url}/auth/login", json={"email": email, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
 def test_serve_demo_from_an_empty_folder(installed: Path, tmp_path: Path) -> None:
     """The real default model; ESCO tagging off, because encoding its 13,896 labels with both
     models would take most of the run (the shipped ESCO file is read in the test above)."""
@@ -110,7 +119,9 @@ def test_serve_demo_from_an_empty_folder(installed: Path, tmp_path: Path) -> Non
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_ready(url, server, log)
-            found = httpx.get(f"{url}/requests/req-001/experts", params={"k": 1}).json()
+            found = httpx.get(
+                f"{url}/requests/req-001/experts", params={"k": 1}, headers=demo_admin(url, log)
+            ).json()
             (best,) = found["matches"]
             assert best["profile"]["kind"] == "expert"
             assert best["explanation"]["snippet"] and best["score"] > 0
