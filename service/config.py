@@ -126,6 +126,13 @@ class Settings(BaseSettings):
             " `development` (and `serve --demo`) use a fixed, public secret."
         ),
     )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Origins (JSON list) whose scripts may call the API with credentials; none by"
+            " default, so browsers refuse every other site's scripts the answers."
+        ),
+    )
     session_hours: int = Field(
         default=12, ge=1, description="How long a log-in (bearer token or cookie) lasts."
     )

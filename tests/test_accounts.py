@@ -117,3 +117,33 @@ def test_create_admin_then_log_in(settings: Settings, hashing_encoder: Encoder) 
     with TestClient(create_app(settings, encoder=hashing_encoder)) as client:
         body = {"email": "root@uni.example", "password": "a fine admin password"}
         assert client.post("/auth/login", json=body).json()["account"]["role"] == "admin"
+
+
+def test_security_headers_and_cors_closed(client: TestClient) -> None:
+    response = client.get("/health", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert (
+        "'unsafe-inline'"
+        not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    )
+    sign_in(client)
+    assert client.get("/auth/me").headers["cache-control"] == "no-store"
+    preflight = client.options(
+        "/experts",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_cors_opens_only_for_configured_origins(
+    settings: Settings, hashing_encoder: Encoder
+) -> None:
+    opened = settings.model_copy(update={"cors_origins": ["https://uni.example"]})
+    with TestClient(create_app(opened, encoder=hashing_encoder)) as client:
+        ok = client.get("/health", headers={"Origin": "https://uni.example"})
+        assert ok.headers["access-control-allow-origin"] == "https://uni.example"
+        other = client.get("/health", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers

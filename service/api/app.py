@@ -21,7 +21,14 @@ from starlette.concurrency import run_in_threadpool
 from matcher import Encoder
 from service import __version__
 from service.accounts import Role
-from service.api import examples, routes_auth, routes_import, routes_matching, routes_workflow
+from service.api import (
+    examples,
+    headers,
+    routes_auth,
+    routes_import,
+    routes_matching,
+    routes_workflow,
+)
 from service.api.auth import document_auth, require_account, require_role
 from service.api.docs import add_docs
 from service.api.errors import (
@@ -76,6 +83,7 @@ def create_app(
     )
     add_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    headers.install(app, settings)  # security headers; CORS closed unless configured
     install_error_handlers(app)
     app.state.login_limits = LoginLimits()
     app.include_router(routes_auth.router)
