@@ -145,6 +145,15 @@ class Network:
 
         return self._change(kind, profile_id, patched)
 
+    def set_visible(self, *, owner_id: int, kind: Kind, visible: bool) -> list[str]:
+        """Show or hide every profile of this kind the account owns, in the store and in the
+        catalogue's visibility mask (consent given or withdrawn); their ids."""
+        with self.runtime.sessions() as session:
+            ids = profile_store.owned_ids(session, owner_id=owner_id, kind=kind)
+        for profile_id in ids:
+            self.patch(kind=kind, profile_id=profile_id, changes={"visible": visible})
+        return ids
+
     def delete(self, *, kind: Kind, profile_id: str) -> None:
         with self._writes:
             with transaction(self.runtime.sessions) as session:

@@ -42,6 +42,14 @@ def owner_of(session: Session, *, profile_id: str) -> int | None:
     return session.scalar(select(ProfileRow.owner_id).where(ProfileRow.id == profile_id))
 
 
+def owned_ids(session: Session, *, owner_id: int, kind: Kind) -> list[str]:
+    """The ids of an account's profiles of one kind."""
+    query = select(ProfileRow.id).where(
+        ProfileRow.owner_id == owner_id, ProfileRow.kind == kind.value
+    )
+    return list(session.scalars(query))
+
+
 def get_profile(session: Session, *, profile_id: str, kind: Kind | None = None) -> Profile:
     row = session.get(ProfileRow, profile_id)
     if row is None or (kind is not None and row.kind != kind.value):

@@ -21,6 +21,8 @@ from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
+API_AUTH: dict[str, str] = {}  # an admin's bearer token for the API calls, set by `server`
+
 __all__ = ["browser"]
 
 BAD_AND_GOOD_CSV = (
@@ -41,12 +43,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         demo_data=DEMO_PROFILES,
         esco_tagging=True,
     )
+    API_AUTH.update(admin_bearer(settings))
     with live_server(settings) as url:
         demo = DEMO_PROFILES.read_bytes()
         response = httpx.post(
             f"{url}/import",
             content=demo,
-            headers={"content-type": "application/x-ndjson", **admin_bearer(settings)},
+            headers={"content-type": "application/x-ndjson", **API_AUTH},
             timeout=600,
         )
         assert response.status_code == 200 and not response.json()["errors"]
@@ -166,13 +169,13 @@ def test_staff_review_a_round_approve_and_reject(page: Any, server: str) -> None
     proposals.first.get_by_role("button", name="Reject").click()
     assert proposals.count() == before - 2
     status = {
-        pair: httpx.get(f"{server}/workflow/pairs/{pair}").json()["status"]
+        pair: httpx.get(f"{server}/workflow/pairs/{pair}", headers=API_AUTH).json()["status"]
         for pair in (approved_id, rejected_id)
     }
     assert status == {approved_id: "approved", rejected_id: "rejected"}
     screenshot(page, "staff-review")
 
-    pair = httpx.get(f"{server}/workflow/pairs/{approved_id}").json()
+    pair = httpx.get(f"{server}/workflow/pairs/{approved_id}", headers=API_AUTH).json()
     for side in ("source_id", "target_id"):  # each side accepts; then both see the contact
         page.goto(f"/suggestions/{pair[side]}")
         card = page.locator(f"#pair-{approved_id}")
@@ -214,7 +217,7 @@ def test_request_contact_saves_the_need_at_the_experts_centre(page: Any, server:
     assert page.get_by_role("heading", name="Contact requested").is_visible()
     check_page(page)
     saved = page.locator("main a[href^='/profiles/request/']").get_attribute("href")
-    stored = httpx.get(f"{server}/requests/{saved.rsplit('/', 1)[-1]}").json()
+    stored = httpx.get(f"{server}/requests/{saved.rsplit('/', 1)[-1]}", headers=API_AUTH).json()
     assert stored["text"] == "HACCP plan for olive oil" and stored["centre"]
 
 

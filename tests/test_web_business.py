@@ -20,6 +20,8 @@ from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
+API_AUTH: dict[str, str] = {}  # an admin's bearer token for the API calls, set by `server`
+
 __all__ = ["browser"]
 pytestmark = pytest.mark.slow
 
@@ -44,11 +46,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for line in DEMO_PROFILES.read_text(encoding="utf-8").splitlines()
         if json.loads(line)["kind"] in ("expert", "request")
     ]
+    API_AUTH.update(admin_bearer(settings))
     with live_server(settings) as url:
         response = httpx.post(
             f"{url}/import",
             content="\n".join(lines).encode(),
-            headers={"content-type": "application/x-ndjson", **admin_bearer(settings)},
+            headers={"content-type": "application/x-ndjson", **API_AUTH},
             timeout=900,
         )
         assert response.status_code == 200 and not response.json()["errors"]
@@ -78,7 +81,7 @@ def test_albanian_need_finds_the_english_expert_first(browser: Any, server: str)
     first.get_by_role("button").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Kontakti u kërkua"
     href = page.locator("main a[href^='/profiles/request/']").get_attribute("href")
-    stored = httpx.get(f"{server}/requests/{href.rsplit('/', 1)[-1]}").json()
+    stored = httpx.get(f"{server}/requests/{href.rsplit('/', 1)[-1]}", headers=API_AUTH).json()
     assert stored["centre"] == "centre-durres" and stored["text"] == ALBANIAN_NEED
     context.close()
 

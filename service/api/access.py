@@ -4,10 +4,13 @@ an unknown id; an action they may not take on one they can read is 403."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.exceptions import HTTPException
 
 from matcher import Kind, Match, Profile, UnknownProfileError
-from service.accounts import Account
+from service import consent
+from service.accounts import Account, Role
 from service.network import Network
 from service.policy import STAFF_ROLES, Action, allows, may_create, may_receive, relation
 
@@ -52,3 +55,15 @@ def listing_centres(account: Account, asked: list[str]) -> list[str]:
 def visible_matches(account: Account, matches: list[Match]) -> list[Match]:
     """Matches as this caller may receive them (their kinds are checked before matching)."""
     return [found for found in matches if may_receive(account.role, found.profile.kind)]
+
+
+def consent_gate(
+    network: Network, account: Account, kind: Kind, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """A student's own profile is visible exactly while they consent to matching: the
+    `visible` they send is replaced by their consent (profiles staff manage keep theirs)."""
+    if account.role is not Role.STUDENT or kind is not Kind.STUDENT:
+        return fields
+    with network.runtime.sessions() as session:
+        allowed = consent.given(session, account_id=account.id, purpose=consent.Purpose.MATCHING)
+    return {**fields, "visible": allowed}

@@ -25,6 +25,7 @@ from service.api import (
     examples,
     headers,
     routes_auth,
+    routes_consent,
     routes_import,
     routes_matching,
     routes_workflow,
@@ -87,6 +88,7 @@ def create_app(
     install_error_handlers(app)
     app.state.login_limits = LoginLimits()
     app.include_router(routes_auth.router)
+    app.include_router(routes_consent.router)
     signed_in = [Depends(require_account)]  # anonymous callers: probes, docs and log-in only
     for router in profile_routers():
         app.include_router(router, dependencies=signed_in)

@@ -13,7 +13,7 @@ from matcher import Kind
 from matcher.profiles import ProfileId
 from service.accounts import Account, Role
 from service.api import examples
-from service.api.access import check_create, listing_centres, profile_for
+from service.api.access import check_create, consent_gate, listing_centres, profile_for
 from service.api.auth import CallerDep
 from service.api.collections import COLLECTIONS, links
 from service.api.deps import NetworkDep, given_once
@@ -70,7 +70,7 @@ def profile_router(kind: Kind) -> APIRouter:
         response: Response,
         account: CallerDep,
     ) -> ProfilePublic:
-        fields = body.model_dump(mode="json")
+        fields = consent_gate(network, account, kind, body.model_dump(mode="json"))
         check_create(account, kind=kind, centre=fields.get("centre"))
         owner = None if account.role in STAFF_ROLES else account.id
         profile = network.create(kind=kind, fields=fields, owner_id=owner)
@@ -126,7 +126,7 @@ def profile_router(kind: Kind) -> APIRouter:
         account: CallerDep,
     ) -> ProfilePublic:
         profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.CHANGE)
-        fields = body.model_dump(mode="json")
+        fields = consent_gate(network, account, kind, body.model_dump(mode="json"))
         _keep_in_centre(account, fields)
         return ProfilePublic.of(network.replace(kind=kind, profile_id=profile_id, fields=fields))
 
@@ -147,6 +147,7 @@ def profile_router(kind: Kind) -> APIRouter:
     ) -> ProfilePublic:
         profile_for(network, account, kind=kind, profile_id=profile_id, action=Action.CHANGE)
         changes = body.model_dump(mode="json", exclude_unset=True)
+        changes = consent_gate(network, account, kind, changes)
         _keep_in_centre(account, changes)
         return ProfilePublic.of(network.patch(kind=kind, profile_id=profile_id, changes=changes))
 
