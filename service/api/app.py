@@ -28,6 +28,7 @@ from service.api import (
     routes_consent,
     routes_import,
     routes_matching,
+    routes_privacy,
     routes_workflow,
 )
 from service.api.auth import document_auth, require_account, require_role
@@ -89,6 +90,7 @@ def create_app(
     app.state.login_limits = LoginLimits()
     app.include_router(routes_auth.router)
     app.include_router(routes_consent.router)
+    app.include_router(routes_privacy.router)
     signed_in = [Depends(require_account)]  # anonymous callers: probes, docs and log-in only
     for router in profile_routers():
         app.include_router(router, dependencies=signed_in)

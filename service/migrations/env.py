@@ -7,6 +7,7 @@ from alembic import context
 
 import service.account_tables
 import service.consent_tables
+import service.erasure_tables
 import service.workflow_tables  # noqa: F401  (their tables join Base.metadata)
 from service.db import Base
 
