@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from matcher import Kind, Profile
 from matcher.embedding_cache import text_key
 from matcher.parts import profile_parts
-from service import consent, profile_store
+from service import audit, consent, profile_store
 from service.account_tables import AccountRow, TokenRow
 from service.accounts import Account
 from service.consent_tables import ConsentRow
@@ -90,6 +90,7 @@ def erase(network: Network, account: Account) -> ErasureRow:
         session.execute(delete(EmbeddingRow).where(EmbeddingRow.text_hash.in_(unshared)))
         session.execute(delete(ConsentRow).where(ConsentRow.account_id == account.id))
         session.execute(delete(TokenRow).where(TokenRow.account_id == account.id))
+        audit.forget_account(session, account_id=account.id)
         session.execute(delete(AccountRow).where(AccountRow.id == account.id))
         record = ErasureRow(
             role=account.role.value,

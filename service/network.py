@@ -59,6 +59,7 @@ class Network:
         self._writes = threading.Lock()  # one write at a time, in the store's order
         self._matcher_lock = RWLockWrite()
         self._unsaved = False
+        self.writes = 0  # writes applied to the matcher since start-up (the audit's version)
 
     def __enter__(self) -> Network:
         return self
@@ -206,7 +207,7 @@ class Network:
     def _change_matcher(self, change: Callable[[Matcher], object]) -> None:
         """Apply a committed change to the matcher; if that fails, the index is stale."""
         with self._matcher_lock.gen_wlock():
-            self._unsaved = True
+            self._unsaved, self.writes = True, self.writes + 1
             try:
                 change(self.runtime.matcher)
             except Exception:

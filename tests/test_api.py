@@ -244,7 +244,7 @@ def test_concurrent_writes_and_matches_stay_consistent(client: TestClient) -> No
 def test_openapi_has_an_example_for_every_operation(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     operations = [op for path in spec["paths"].values() for op in path.values()]
-    assert len(operations) == 59  # 51 + log-in, log-out, who am I, consents (3), export, erase
+    assert len(operations) == 60  # 51 + log-in, log-out, me, consents (3), export, erase, audit
     for operation in operations:
         body = operation.get("requestBody", {}).get("content", {})
         for media in body.values():

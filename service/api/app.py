@@ -24,6 +24,7 @@ from service.accounts import Role
 from service.api import (
     examples,
     headers,
+    routes_audit,
     routes_auth,
     routes_consent,
     routes_import,
@@ -91,6 +92,7 @@ def create_app(
     app.include_router(routes_auth.router)
     app.include_router(routes_consent.router)
     app.include_router(routes_privacy.router)
+    app.include_router(routes_audit.router)
     signed_in = [Depends(require_account)]  # anonymous callers: probes, docs and log-in only
     for router in profile_routers():
         app.include_router(router, dependencies=signed_in)

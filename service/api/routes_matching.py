@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Path, Query
 from matcher import Kind, Match
 from matcher import Query as MatchQuery
 from matcher.profiles import ProfileId
+from service import audit
 from service.api import examples
 from service.api.access import check_receives, profile_for
 from service.api.auth import CallerDep
@@ -71,6 +72,7 @@ def add_profile_match(source: Kind, target: Kind) -> None:
             k=params.k,
             filters=params.to_filters(),
         )
+        audit.record(network, account, source_id=profile_id, target=target, matches=matches)
         return results(target, matches)
 
 
@@ -97,4 +99,5 @@ def match_text(
     matches = network.match_text(
         query, target=body.target, k=body.k, filters=body.filters.to_filters()
     )
+    audit.record(network, account, source_id=None, target=body.target, matches=matches)
     return results(body.target, matches)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 import service.account_tables
+import service.audit_tables
 import service.consent_tables
 import service.erasure_tables
 import service.workflow_tables  # noqa: F401  (their tables join Base.metadata)
