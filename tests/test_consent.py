@@ -74,3 +74,41 @@ def test_consents_need_a_log_in(clients: tuple[TestClient, TestClient]) -> None:
     admin, _ = clients
     del admin.headers["Authorization"]
     assert admin.get("/me/consents").status_code == 401
+
+
+def test_a_business_never_receives_a_student_field(clients: tuple[TestClient, TestClient]) -> None:
+    """Until a business view of students exists, businesses receive no student at all, even
+    a consenting one: through no endpoint, match or explanation."""
+    admin, student = clients
+    decision = {"purpose": "matching", "given": True, "wording_version": WORDING_VERSION}
+    student.post("/me/consents", json=decision)
+    secret_name, secret_text = "Zyxwa Quorb", "Reach me at zyxwa.quorb@mail.example about React."
+    assert (
+        student.post(
+            "/students", json={**STUDENT, "name": secret_name, "text": secret_text}
+        ).status_code
+        == 201
+    )
+    business = TestClient(admin.app)
+    sign_in(business, Role.BUSINESS)
+    assert business.post("/placements", json={**PLACEMENT, "id": "plc-own"}).status_code == 201
+    assert (
+        business.post(
+            "/requests", json={"id": "req-own", "name": "Need", "text": "React developer"}
+        ).status_code
+        == 201
+    )
+    responses = [
+        business.get("/students"),
+        business.get("/students/stu-react"),
+        business.get("/students/stu-react/placements"),
+        business.get("/placements/plc-own/students"),
+        business.post("/match", json={"text": secret_text, "target": "student"}),
+        business.post("/match", json={"text": secret_text, "target": "expert"}),
+        business.get("/requests/req-own/experts"),
+        business.get("/me/export"),
+    ]
+    assert [r.status_code for r in responses] == [403, 404, 404, 403, 403, 200, 200, 200]
+    for response in responses:
+        assert secret_name not in response.text and "zyxwa" not in response.text.lower()
+    assert "stu-react" in match_ids(admin.get("/placements/plc-web/students"))  # it is matchable
