@@ -18,6 +18,7 @@ import pytest
 
 from service.config import Settings
 from tests.api_helpers import admin_bearer
+from tests.browser import offline_page
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
@@ -58,10 +59,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, locale="en-GB", base_url=server)
-    opened = context.new_page()
-    yield opened
-    context.close()
+    """A phone-sized page cut off from the outside network: it must need nothing from it."""
+    with offline_page(browser, viewport=PHONE, locale="en-GB", base_url=server) as offline:
+        yield offline.page
+        assert offline.blocked == [], f"the page tried to reach outside: {offline.blocked}"
+        assert offline.errors == []
 
 
 def check_page(page: Any) -> None:
