@@ -16,15 +16,18 @@ from typing import Any
 import httpx
 import pytest
 
+from service.accounts import Role, create_account
+from service.api.auth import SESSION_COOKIE
 from service.config import Settings
-from tests.api_helpers import admin_bearer
+from service.db import make_engine, session_factory, transaction
+from tests.api_helpers import PASSWORD, admin_bearer
 from tests.browser import offline_page
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
-API_AUTH: dict[str, str] = {}  # an admin's bearer token for the API calls, set by `server`
-
 __all__ = ["browser"]
+AUTH: dict[str, str] = {}  # the admin's bearer header, set by the server fixture
+STORE: dict[str, Settings] = {}
 
 BAD_AND_GOOD_CSV = (
     "id,kind,name,text,country,centre,skills\n"
@@ -44,13 +47,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         demo_data=DEMO_PROFILES,
         esco_tagging=True,
     )
-    API_AUTH.update(admin_bearer(settings))
     with live_server(settings) as url:
         demo = DEMO_PROFILES.read_bytes()
+        AUTH.update(admin_bearer(settings))
+        STORE["settings"] = settings
         response = httpx.post(
             f"{url}/import",
             content=demo,
-            headers={"content-type": "application/x-ndjson", **API_AUTH},
+            headers={"content-type": "application/x-ndjson", **AUTH},
             timeout=600,
         )
         assert response.status_code == 200 and not response.json()["errors"]
@@ -61,9 +65,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page(browser: Any, server: str) -> Iterator[Any]:
     """A phone-sized page cut off from the outside network: it must need nothing from it."""
     with offline_page(browser, viewport=PHONE, locale="en-GB", base_url=server) as offline:
+        log_in(offline.page.context, server)
         yield offline.page
         assert offline.blocked == [], f"the page tried to reach outside: {offline.blocked}"
         assert offline.errors == []
+
+
+def log_in(context: Any, server: str, token: str | None = None) -> None:
+    """Give the browser the session cookie of an admin (or of `token`'s account)."""
+    value = token or AUTH["Authorization"].split()[1]
+    context.add_cookies([{"name": SESSION_COOKIE, "value": value, "url": server}])
 
 
 def check_page(page: Any) -> None:
@@ -103,6 +114,7 @@ def test_student_journey_profile_to_placements_with_skill_gap(page: Any) -> None
 
 def test_forms_work_with_javascript_off(browser: Any, server: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False, base_url=server)
+    log_in(context, server)
     page = context.new_page()
     page.goto("/student")
     page.get_by_label("Field of study").fill("Food technology")
@@ -171,13 +183,13 @@ def test_staff_review_a_round_approve_and_reject(page: Any, server: str) -> None
     proposals.first.get_by_role("button", name="Reject").click()
     assert proposals.count() == before - 2
     status = {
-        pair: httpx.get(f"{server}/workflow/pairs/{pair}", headers=API_AUTH).json()["status"]
+        pair: httpx.get(f"{server}/workflow/pairs/{pair}", headers=AUTH).json()["status"]
         for pair in (approved_id, rejected_id)
     }
     assert status == {approved_id: "approved", rejected_id: "rejected"}
     screenshot(page, "staff-review")
 
-    pair = httpx.get(f"{server}/workflow/pairs/{approved_id}", headers=API_AUTH).json()
+    pair = httpx.get(f"{server}/workflow/pairs/{approved_id}", headers=AUTH).json()
     for side in ("source_id", "target_id"):  # each side accepts; then both see the contact
         page.goto(f"/suggestions/{pair[side]}")
         card = page.locator(f"#pair-{approved_id}")
@@ -219,7 +231,7 @@ def test_request_contact_saves_the_need_at_the_experts_centre(page: Any, server:
     assert page.get_by_role("heading", name="Contact requested").is_visible()
     check_page(page)
     saved = page.locator("main a[href^='/profiles/request/']").get_attribute("href")
-    stored = httpx.get(f"{server}/requests/{saved.rsplit('/', 1)[-1]}", headers=API_AUTH).json()
+    stored = httpx.get(f"{server}/requests/{saved.rsplit('/', 1)[-1]}", headers=AUTH).json()
     assert stored["text"] == "HACCP plan for olive oil" and stored["centre"]
 
 
@@ -236,3 +248,48 @@ def test_language_switch_is_remembered(page: Any) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == "Pregled centra"
     screenshot(page, "staff-dashboard-bcms")
     json.dumps(page.context.cookies())  # the cookie is plain data
+
+
+def new_account(role: Role, centre: str | None = None) -> str:
+    """An account in the server's store; returns its e-mail (password PASSWORD)."""
+    engine = make_engine(STORE["settings"].database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            email = f"{role.value}-web@test.example"
+            create_account(session, email=email, password=PASSWORD, role=role, centre=centre)
+    finally:
+        engine.dispose()
+    return email
+
+
+def test_log_in_page_and_each_role_on_its_own_pages(browser: Any, server: str) -> None:
+    with offline_page(browser, viewport=PHONE, base_url=server) as offline:
+        page = offline.page
+        page.goto("/centre")  # anonymous: to the log-in page, and back after it
+        assert "/login?next=" in page.url
+        check_page(page)
+        email = new_account(Role.STAFF, centre="centre-kotor")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill("not it at all")
+        page.get_by_role("button", name="Log in").click()
+        assert page.locator("#password-error").is_visible()
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        assert page.url.endswith("/centre")
+        assert page.get_by_label("Centre").input_value() == "centre-kotor"  # staff: own centre
+        page.goto("/centre?centre=centre-durres")
+        assert page.get_by_label("Centre").input_value() == "centre-kotor"
+        page.get_by_role("button", name="Log out").click()
+        page.goto("/student")
+        assert "/login" in page.url
+
+        student = new_account(Role.STUDENT)
+        page.goto("/login?next=/centre")
+        page.get_by_label("E-mail").fill(student)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Not for your role"
+        page.goto("/student")
+        assert page.get_by_role("heading", level=1).inner_text() == "Find a placement"
+        page.goto("/business")
+        assert page.get_by_role("heading", level=1).inner_text() == "Not for your role"

@@ -15,14 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from service.api.auth import SESSION_COOKIE
 from service.config import Settings
 from tests.api_helpers import admin_bearer
 from tests.conftest import DEMO_PROFILES
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
-API_AUTH: dict[str, str] = {}  # an admin's bearer token for the API calls, set by `server`
-
 __all__ = ["browser"]
+AUTH: dict[str, str] = {}  # an admin's bearer header, set by the server fixture
 pytestmark = pytest.mark.slow
 
 ALBANIAN_NEED = (
@@ -46,20 +46,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for line in DEMO_PROFILES.read_text(encoding="utf-8").splitlines()
         if json.loads(line)["kind"] in ("expert", "request")
     ]
-    API_AUTH.update(admin_bearer(settings))
     with live_server(settings) as url:
+        AUTH.update(admin_bearer(settings))
         response = httpx.post(
             f"{url}/import",
             content="\n".join(lines).encode(),
-            headers={"content-type": "application/x-ndjson", **API_AUTH},
+            headers={"content-type": "application/x-ndjson", **AUTH},
             timeout=900,
         )
         assert response.status_code == 200 and not response.json()["errors"]
         yield url
 
 
+def log_in(context: Any, server: str) -> None:
+    """The admin's session cookie, as the log-in page would set it."""
+    token = AUTH["Authorization"].split()[1]
+    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": server}])
+
+
 def test_albanian_need_finds_the_english_expert_first(browser: Any, server: str) -> None:
     context = browser.new_context(viewport=PHONE, locale="sq-AL", base_url=server)
+    log_in(context, server)
     page = context.new_page()
     page.goto("/business")
     assert page.locator("html").get_attribute("lang") == "sq"  # from Accept-Language
@@ -81,13 +88,14 @@ def test_albanian_need_finds_the_english_expert_first(browser: Any, server: str)
     first.get_by_role("button").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Kontakti u kërkua"
     href = page.locator("main a[href^='/profiles/request/']").get_attribute("href")
-    stored = httpx.get(f"{server}/requests/{href.rsplit('/', 1)[-1]}", headers=API_AUTH).json()
+    stored = httpx.get(f"{server}/requests/{href.rsplit('/', 1)[-1]}", headers=AUTH).json()
     assert stored["centre"] == "centre-durres" and stored["text"] == ALBANIAN_NEED
     context.close()
 
 
 def test_saved_request_lists_its_expert_first(browser: Any, server: str) -> None:
     context = browser.new_context(viewport=PHONE, locale="en-GB", base_url=server)
+    log_in(context, server)
     page = context.new_page()
     page.goto("/business")
     page.get_by_label("…or pick one of your saved requests").select_option("req-003")

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from service.api.auth import current_account
 from service.web import i18n
 from service.web.choices import centres
 
@@ -62,6 +63,7 @@ def render(
                 "languages": i18n.LANGUAGES,
                 "here": quote(here(request), safe=""),
                 "centre_names": centre_names(request),
+                "account": current_account(request),
                 **context,
             }
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from matcher import Kind, UnknownProfileError
 from service.api.deps import NetworkDep
 from service.web import esco, i18n
+from service.web.access import STAFF_PAGES, allow
 from service.web.render import render
 
 router = APIRouter()
@@ -37,7 +38,11 @@ def switch_language(code: str, next: str = "/") -> RedirectResponse:
     return response
 
 
-@router.get("/profiles/{kind}/{profile_id}", response_class=HTMLResponse)
+@router.get(
+    "/profiles/{kind}/{profile_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(allow(*STAFF_PAGES))],  # every field shown: staff only for now
+)
 def profile_page(
     request: Request, kind: Kind, profile_id: str, network: NetworkDep
 ) -> HTMLResponse:

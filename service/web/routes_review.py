@@ -18,6 +18,7 @@ from matcher import Kind, Profile, UnknownProfileError
 from service import workflow_store as store
 from service.api.deps import NetworkDep
 from service.network import Network
+from service.web.access import centre_of
 from service.web.choices import centres
 from service.web.i18n import _
 from service.web.render import render, translating
@@ -38,14 +39,14 @@ class Proposal:
 
 @router.get("/centre/review", response_class=HTMLResponse)
 async def review_page(request: Request, network: NetworkDep, centre: str = "") -> HTMLResponse:
-    return await _page(request, network, centre, error=None)
+    return await _page(request, network, centre_of(request, centre), error=None)
 
 
 @router.post("/centre/round", response_model=None)
 async def start_round(request: Request, network: NetworkDep) -> Response:
     """Propose pairs for the centre's open requests and students (all centres if none)."""
     async with request.form(max_fields=1) as form:
-        centre = str(form.get("centre") or "")
+        centre = centre_of(request, str(form.get("centre") or ""))
     await run_in_threadpool(run_round, network, RoundSettings(centre=centre or None))
     return _back(centre)
 

@@ -19,6 +19,7 @@ from service.api.routes_import import _guess_format as guess_format
 from service.api.routes_import import decode_lines
 from service.importer import ImportReport
 from service.network import Network
+from service.web.access import centre_of
 from service.web.choices import centres
 from service.web.i18n import _
 from service.web.render import render, translating
@@ -39,6 +40,7 @@ class Item:
 
 @router.get("/centre", response_class=HTMLResponse)
 async def dashboard(request: Request, network: NetworkDep, centre: str = "") -> HTMLResponse:
+    centre = centre_of(request, centre)
     sections = await run_in_threadpool(_sections, network, centre)
     context = {
         "centre": centre,
