@@ -107,13 +107,17 @@ def match_body(number: int) -> dict[str, Any]:
     return body
 
 
-def run(base_url: str, requests: int, workers: int) -> dict[str, Any]:
-    with httpx.Client(base_url=base_url, timeout=60) as client:
+def run(base_url: str, requests: int, workers: int, headers: dict[str, str]) -> dict[str, Any]:
+    with httpx.Client(base_url=base_url, timeout=60, headers=headers) as client:
         for number in range(10):
             timed_post(client, "/match", match_body(number))  # warm-up
     return {
-        "sequential": clients_run(base_url, match_body, requests=requests, workers=1),
-        "concurrent": clients_run(base_url, match_body, requests=requests, workers=workers),
+        "sequential": clients_run(
+            base_url, match_body, requests=requests, workers=1, headers=headers
+        ),
+        "concurrent": clients_run(
+            base_url, match_body, requests=requests, workers=workers, headers=headers
+        ),
     }
 
 
@@ -157,8 +161,8 @@ def main() -> None:
         assert len(report.imported) == args.profiles, report.errors[:3]
         print(f"imported {args.profiles} profiles into {folder} in {import_seconds} s", flush=True)
 
-    with server(env, ready_within=600) as (base_url, startup_seconds):
-        timings = run(base_url, args.requests, args.workers)
+    with server(env, ready_within=600) as (base_url, startup_seconds, headers):
+        timings = run(base_url, args.requests, args.workers, headers)
         profiles = httpx.get(f"{base_url}/ready").json()["profiles"]
 
     results = {

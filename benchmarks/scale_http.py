@@ -115,9 +115,9 @@ def measure(
     )
     env = environment(folder, model, esco_tagging=True, overrides=overrides)
     log(f"starting the server with {overrides or 'the default settings'}")
-    with server(env) as (base_url, ready_seconds):
+    with server(env) as (base_url, ready_seconds, headers):
         log(f"ready after {ready_seconds:.0f} s; warming each kind")
-        with httpx.Client(base_url=base_url, timeout=1800) as client:
+        with httpx.Client(base_url=base_url, timeout=1800, headers=headers) as client:
             warm = {}
             for body in warm_up:
                 target = body["target"]
@@ -125,9 +125,13 @@ def measure(
                 log(f"first /match on {target}s: {warm[target]} s")
             ready = client.get("/ready").json()
         log(f"timing {requests} requests from 1 client, then from {workers}")
-        one = clients_run(base_url, one_client.__getitem__, requests=requests, workers=1)
+        one = clients_run(
+            base_url, one_client.__getitem__, requests=requests, workers=1, headers=headers
+        )
         log(f"1 client: p50 {one['p50_ms']} ms, {one['throughput_rps']} requests/s")
-        many = clients_run(base_url, many_clients.__getitem__, requests=requests, workers=workers)
+        many = clients_run(
+            base_url, many_clients.__getitem__, requests=requests, workers=workers, headers=headers
+        )
         log(f"{workers} clients: p50 {many['p50_ms']} ms, {many['throughput_rps']} requests/s")
     return {
         "settings": overrides or {},

@@ -1,8 +1,13 @@
 """A uvicorn server on 127.0.0.1 in a subprocess, and timed clients: shared by the HTTP
-benchmarks (api_latency.py, scale_http.py). Loopback only; every loop is bounded."""
+benchmarks (api_latency.py, scale_http.py). Loopback only; every loop is bounded.
+
+The server runs as in production, with a secret of its own, and the benchmark calls it as
+an admin whose bearer token it puts into the store, as the operator of the service would
+(`smartmatch create-admin`, then log in): every match is authorised and audited."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 import statistics
 import subprocess
@@ -11,10 +16,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from service.accounts import Role, create_account, issue_token
+from service.config import Settings
+from service.db import make_engine, session_factory, transaction
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,9 +36,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: Mapping[str, str], *, ready_within: float = 1800) -> Iterator[tuple[str, float]]:
-    """(base URL, seconds until /ready answered 200) of a server started with `env`."""
+def server(
+    env: Mapping[str, str], *, ready_within: float = 1800
+) -> Iterator[tuple[str, float, dict[str, str]]]:
+    """(base URL, seconds until /ready answered 200, an admin's Authorization header) of a
+    server started with `env`, in production mode with a secret of its own."""
     port = free_port()
+    env = {
+        **env,
+        "SMARTMATCH_ENVIRONMENT": "production",
+        "SMARTMATCH_SECRET": secrets.token_urlsafe(32),
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -56,10 +74,34 @@ def server(env: Mapping[str, str], *, ready_within: float = 1800) -> Iterator[tu
             if int(waited) % 30 == 0:
                 print(f"waiting for the server: {waited:.0f} s", file=sys.stderr, flush=True)
             time.sleep(1)
-        yield base_url, time.perf_counter() - started
+        ready_seconds = time.perf_counter() - started
+        yield base_url, ready_seconds, admin_header(env)
     finally:
         process.terminate()
         process.wait(timeout=120)
+
+
+def admin_header(env: Mapping[str, str]) -> dict[str, str]:
+    """A new admin's bearer token, put into the store of the server `env` configures (after
+    the server has upgraded the store, so its account tables exist)."""
+    settings = Settings(
+        database_url=env["SMARTMATCH_DATABASE_URL"], secret=env["SMARTMATCH_SECRET"]
+    )
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            admin = create_account(
+                session,
+                email=f"benchmark-{secrets.token_hex(4)}@localhost",
+                password=secrets.token_urlsafe(16),
+                role=Role.ADMIN,
+            )
+            token, _ = issue_token(
+                session, account_id=admin.id, secret=settings.auth_secret(), lifetime=timedelta(1)
+            )
+    finally:
+        engine.dispose()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _ready(base_url: str) -> bool:
@@ -91,10 +133,17 @@ def timed_post(client: httpx.Client, path: str, body: dict[str, Any]) -> float:
 
 
 def clients_run(
-    base_url: str, body: Callable[[int], dict[str, Any]], *, requests: int, workers: int
+    base_url: str,
+    body: Callable[[int], dict[str, Any]],
+    *,
+    requests: int,
+    workers: int,
+    headers: dict[str, str],
 ) -> dict[str, float]:
     """`requests` POST /match calls spread over `workers` concurrent clients."""
-    clients = [httpx.Client(base_url=base_url, timeout=120) for _ in range(workers)]
+    clients = [
+        httpx.Client(base_url=base_url, timeout=120, headers=headers) for _ in range(workers)
+    ]
     try:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers) as pool:
