@@ -22,9 +22,9 @@ from typing import Any
 
 import httpx
 
-from service.accounts import Role, create_account, issue_token
+from service.account_cli import account_with_token
+from service.accounts import Role
 from service.config import Settings
-from service.db import make_engine, session_factory, transaction
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -87,20 +87,13 @@ def admin_header(env: Mapping[str, str]) -> dict[str, str]:
     settings = Settings(
         database_url=env["SMARTMATCH_DATABASE_URL"], secret=env["SMARTMATCH_SECRET"]
     )
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            admin = create_account(
-                session,
-                email=f"benchmark-{secrets.token_hex(4)}@localhost",
-                password=secrets.token_urlsafe(16),
-                role=Role.ADMIN,
-            )
-            token, _ = issue_token(
-                session, account_id=admin.id, secret=settings.auth_secret(), lifetime=timedelta(1)
-            )
-    finally:
-        engine.dispose()
+    token = account_with_token(
+        settings,
+        email=f"benchmark-{secrets.token_hex(4)}@localhost",
+        password=secrets.token_urlsafe(16),
+        role=Role.ADMIN,
+        lifetime=timedelta(1),
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

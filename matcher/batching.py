@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.encoders import Encoder, Vectors
+from matcher.encoders import Encoder, QueryWrapper, Vectors
 from matcher.threads import in_this_thread
 
 MAX_BATCH_TEXTS = 64  # a long queue goes out in several batches, so no call grows unbounded
@@ -32,30 +32,15 @@ class _Job:
     done: bool = False
 
 
-class QueryBatcher:
+class QueryBatcher(QueryWrapper):
     """An encoder whose query calls are batched with the calls waiting beside them."""
 
     def __init__(self, inner: Encoder, *, slots: int = 2) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._slots = slots
         self._running = 0
         self._queue: list[_Job] = []
         self._changed = threading.Condition()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def multilingual(self) -> bool:
-        return self.inner.multilingual
-
-    def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
-        return self.inner.encode_documents(texts, show_progress=show_progress)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -204,6 +204,30 @@ class HashingEncoder:
         return _normalise(matrix)
 
 
+class QueryWrapper:
+    """An encoder around another that changes only how queries are encoded (a memo, a
+    batcher): the name, dimension, language reach and documents pass through, so the
+    embedding cache and the index see the inner model."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def multilingual(self) -> bool:
+        return self.inner.multilingual
+
+    def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
+        return self.inner.encode_documents(texts, show_progress=show_progress)
+
+
 class EnsembleEncoder:
     """Several encoders as one: their unit vectors concatenated and scaled by 1/sqrt(n).
 

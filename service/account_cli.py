@@ -4,12 +4,13 @@ one account per role (`demo_accounts`, called by `demo` and `serve --demo`)."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 from sqlalchemy import update
 
-from service.accounts import AccountError, Role, create_account, set_password
+from service.accounts import AccountError, Role, create_account, issue_token, set_password
 from service.config import Settings, get_settings
 from service.console import console
 from service.db import ProfileRow, make_engine, session_factory, transaction
@@ -48,6 +49,23 @@ def add_account(
         engine.dispose()
     where = f" of {account.centre}" if account.centre else ""
     console.print(f"created {account.role.value}{where}: {account.email}")
+
+
+def account_with_token(
+    settings: Settings, *, email: str, password: str, role: Role, lifetime: timedelta
+) -> str:
+    """A new account and a bearer token for it, written straight into the store: for the
+    operator's own scripts (benchmarks, tests of a server in another process)."""
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            account = create_account(session, email=email, password=password, role=role)
+            token, _ = issue_token(
+                session, account_id=account.id, secret=settings.auth_secret(), lifetime=lifetime
+            )
+    finally:
+        engine.dispose()
+    return token
 
 
 def demo_accounts(settings: Settings) -> list[tuple[str, Role, str]]:

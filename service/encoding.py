@@ -19,35 +19,20 @@ import numpy as np
 from matcher import Encoder, Matcher, Profile, Query, query_for
 from matcher.batching import QueryBatcher
 from matcher.embedding_cache import encode_documents_cached
-from matcher.encoders import EnsembleEncoder, Vectors
+from matcher.encoders import EnsembleEncoder, QueryWrapper, Vectors
 from matcher.parts import profile_parts, query_parts
 
 QUERY_MEMO_SIZE = 2048
 
 
-class QueryMemo:
+class QueryMemo(QueryWrapper):
     """An encoder that remembers its latest query vectors (thread-safe, bounded)."""
 
     def __init__(self, inner: Encoder, *, size: int = QUERY_MEMO_SIZE) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._size = size
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()  # held for dictionary updates only, never to encode
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def multilingual(self) -> bool:
-        return self.inner.multilingual
-
-    def encode_documents(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
-        return self.inner.encode_documents(texts, show_progress=show_progress)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         with self._lock:

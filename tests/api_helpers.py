@@ -8,9 +8,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from service.accounts import Account, Role, create_account, issue_token
+from service.account_cli import account_with_token
+from service.accounts import Account, Role, create_account
 from service.config import Settings
-from service.db import make_engine, session_factory, transaction
+from service.db import transaction
 
 PASSWORD = "correct horse battery staple"
 _emails = itertools.count(1)
@@ -52,18 +53,11 @@ def sign_in(client: TestClient, role: Role = Role.ADMIN, centre: str | None = No
 def admin_bearer(settings: Settings) -> dict[str, str]:
     """Headers with a new admin's bearer token, put straight into the store `settings` name:
     for a server in another thread or process, where no TestClient holds the app."""
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            admin = create_account(
-                session,
-                email=f"admin-{next(_emails)}@test.example",
-                password=PASSWORD,
-                role=Role.ADMIN,
-            )
-            token, _ = issue_token(
-                session, account_id=admin.id, secret=settings.auth_secret(), lifetime=timedelta(1)
-            )
-    finally:
-        engine.dispose()
+    token = account_with_token(
+        settings,
+        email=f"admin-{next(_emails)}@test.example",
+        password=PASSWORD,
+        role=Role.ADMIN,
+        lifetime=timedelta(1),
+    )
     return {"Authorization": f"Bearer {token}"}
