@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,16 +33,23 @@ def real_encoder() -> Encoder:
     return SentenceTransformerEncoder()
 
 
+def settings_in(folder: Path, **changes: Any) -> Settings:
+    """Settings whose store and index live in `folder`: the fast hashing encoder, the demo
+    network, no ESCO tagging (it would encode 13,896 labels), unless `changes` say otherwise."""
+    defaults: dict[str, Any] = {
+        "state_dir": folder,
+        "database_url": f"sqlite:///{folder / 'store.db'}",
+        "index_path": folder / "index.npz",
+        "model": "hashing",
+        "demo_data": DEMO_PROFILES,
+        "esco_tagging": False,
+    }
+    return Settings(**{**defaults, **changes})
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        state_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'store.db'}",
-        index_path=tmp_path / "index.npz",
-        model="hashing",
-        demo_data=DEMO_PROFILES,
-        esco_tagging=False,
-    )
+    return settings_in(tmp_path)
 
 
 def require_bench(name: str) -> Path:

@@ -26,9 +26,9 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from matcher import HashingEncoder
 from service.api import create_app
-from service.config import Settings
 from service.network import Network
 from tests.api_helpers import admin_bearer
+from tests.conftest import settings_in
 
 MAX_EXAMPLES = 25
 STATEFUL_SCENARIOS = 40
@@ -39,12 +39,7 @@ for _media_type in TEXT_MEDIA_TYPES:
     schemathesis.serializer.alias(_media_type, "text/plain")
 
 FOLDER = Path(tempfile.gettempdir()) / f"smartmatch-api-schema-{uuid.uuid4().hex}"
-SETTINGS = Settings(
-    database_url=f"sqlite:///{FOLDER / 'store.db'}",
-    index_path=FOLDER / "index.npz",
-    model="hashing",
-    esco_tagging=False,
-)
+SETTINGS = settings_in(FOLDER)
 APP = create_app(SETTINGS, encoder=HashingEncoder())
 
 

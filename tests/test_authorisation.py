@@ -20,8 +20,8 @@ from service.accounts import Account, Role
 from service.api import create_app
 from service.api.collections import COLLECTIONS
 from service.api.examples import create_body, update_body
-from service.config import Settings
 from tests.api_helpers import new_account, sign_in
+from tests.conftest import settings_in
 
 ANON = "anonymous"
 # The kind of profile each caller owns, and the kind its matches are asked for.
@@ -66,12 +66,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from matcher import HashingEncoder
 
     folder = tmp_path_factory.mktemp("authz")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'store.db'}",
-        index_path=folder / "index.npz",
-        model="hashing",
-        esco_tagging=False,
-    )
+    settings = settings_in(folder)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as base:
         clients: dict[str, TestClient] = {ANON: base}
         accounts: dict[str, Account] = {}

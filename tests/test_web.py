@@ -13,10 +13,9 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.config import Settings
 from service.web import i18n
 from tests.api_helpers import admin_bearer
-from tests.conftest import DEMO_PROFILES
+from tests.conftest import DEMO_PROFILES, settings_in
 
 WEB = Path(__file__).resolve().parents[1] / "service" / "web"
 PAGES = (
@@ -41,13 +40,7 @@ UNTRANSLATED_WORDS = {"SMART", "Match", "API", "CSV", "JSON", "Lines"}
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("web")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'store.db'}",
-        index_path=folder / "index.npz",
-        model="hashing",
-        demo_data=DEMO_PROFILES,
-        esco_tagging=False,
-    )
+    settings = settings_in(folder)
     with TestClient(create_app(settings)) as client:
         client.headers.update(admin_bearer(settings))  # for the API calls the tests make
         response = client.post(

@@ -22,7 +22,7 @@ from service.config import Settings
 from service.db import make_engine, session_factory, transaction
 from tests.api_helpers import PASSWORD, admin_bearer
 from tests.browser import offline_page
-from tests.conftest import DEMO_PROFILES
+from tests.conftest import DEMO_PROFILES, settings_in
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
 __all__ = ["browser"]
@@ -40,13 +40,7 @@ BAD_AND_GOOD_CSV = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("web")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'store.db'}",
-        index_path=folder / "index.npz",
-        model="hashing",
-        demo_data=DEMO_PROFILES,
-        esco_tagging=True,
-    )
+    settings = settings_in(folder, esco_tagging=True)
     with live_server(settings) as url:
         demo = DEMO_PROFILES.read_bytes()
         AUTH.update(admin_bearer(settings))

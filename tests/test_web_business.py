@@ -18,7 +18,7 @@ import pytest
 from service.api.auth import SESSION_COOKIE
 from service.config import Settings
 from tests.api_helpers import admin_bearer
-from tests.conftest import DEMO_PROFILES
+from tests.conftest import DEMO_PROFILES, settings_in
 from tests.web_fixtures import PHONE, browser, live_server, screenshot, serious_violations
 
 __all__ = ["browser"]
@@ -35,12 +35,7 @@ ALBANIAN_NEED = (
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Experts and requests of the demo network, encoded by the default ensemble."""
     folder = tmp_path_factory.mktemp("web-business")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'store.db'}",
-        index_path=folder / "index.npz",
-        demo_data=DEMO_PROFILES,
-        esco_tagging=False,  # tagging would encode 13,896 ESCO labels first
-    )
+    settings = settings_in(folder, model=Settings.model_fields["model"].default)
     lines = [
         line
         for line in DEMO_PROFILES.read_text(encoding="utf-8").splitlines()
